@@ -1,0 +1,1 @@
+"""The Scrapy project: spiders, settings, items, site profiles, page extraction, sample portals."""

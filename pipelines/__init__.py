@@ -1,0 +1,1 @@
+"""Item pipelines and the pure functions they apply: normalization and storage."""
