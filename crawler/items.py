@@ -1,0 +1,77 @@
+"""Items that flow from the spider through the pipelines: articles and failures.
+
+`ArticleItem` carries raw strings as the page showed them (`*_raw`) and, once NormalizePipeline
+has run, the normalized values beside them. `FailureItem` records a page that could not be
+fetched or parsed, so that nothing is silently dropped.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(kw_only=True, slots=True)
+class ArticleItem:
+    site: str
+    """Site slug from the registry, e.g. ``honglinh``."""
+
+    url: str
+    """Canonical URL: the page's own <link rel=canonical> on the same host, else the response URL."""
+
+    fetched_at: str
+    """When the page was downloaded, ISO 8601 with +07:00. Also 'now' for relative dates."""
+
+    title: str | None = None
+    summary: str | None = None
+    """The sapo (lead paragraph) when the page shows one separately."""
+
+    body_text: str | None = None
+    """Full article text as a reader sees it: the sapo first, then the body paragraphs, joined
+    with blank lines; no menus, labels, byline or related links."""
+
+    category: str | None = None
+    date_raw: str | None = None
+    """The date text exactly as shown (whitespace collapsed), e.g. ``Cập nhật lúc: 14:55 - 10/10/2018``."""
+
+    views_raw: str | None = None
+    byline_raw: str | None = None
+    """The byline text the authors come from, e.g. ``Tin, ảnh: Hữu Bình - Thanh Trúc``."""
+
+    date_in_url: str | None = None
+    """``YYYY-MM-DD`` when the URL carries the publication day (SharePoint portal/Pages)."""
+
+    provenance: dict[str, str] = field(default_factory=dict)
+    """Which rule produced each field, e.g. ``{"title": "profile:.tandan-title-view h1"}``."""
+
+    http_status: int | None = None
+
+    # --- filled by NormalizePipeline ---
+    published_at: str | None = None
+    """``YYYY-MM-DDTHH:MM:SS+07:00`` when the page states a time, ``YYYY-MM-DD`` for a day only."""
+
+    published_date: str | None = None
+    """Local calendar day ``YYYY-MM-DD``."""
+
+    published_precision: str | None = None
+    """``day``, ``minute`` or ``second``: how much of the time the page really stated."""
+
+    view_count: int | None = None
+    authors: list[str] = field(default_factory=list)
+    source_name: str | None = None
+    """The ``Nguồn:`` (source) credit of the byline, when present: not an author."""
+
+
+@dataclass(kw_only=True, slots=True)
+class FailureItem:
+    site: str
+    url: str
+    observed_at: str
+    """ISO 8601 with +07:00."""
+
+    kind: str
+    """``http`` (error status), ``network`` (timeout, DNS, refused...) or ``extract`` (not parseable)."""
+
+    reason: str
+    """Short machine-friendly reason: ``http_500``, ``timeout``, ``no_title``..."""
+
+    detail: str = ""
+    http_status: int | None = None

@@ -1,0 +1,1 @@
+"""Pure page objects: HTML in, fields out (no I/O, no clock, no Scrapy)."""

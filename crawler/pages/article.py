@@ -1,0 +1,228 @@
+"""ArticlePage: one article page in, raw fields out. Pure: no I/O, no clock, no Scrapy.
+
+Extraction chooses the right *strings* (which element holds the date, where the body ends);
+turning them into values is the normalizers' job (pipelines/). Each field records the rule that
+produced it in `provenance`, so coverage can be audited per rule.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit
+
+from parsel import Selector
+
+from crawler.pages.html import first_element, first_text, paragraphs
+from crawler.profiles.model import SiteProfile
+from pipelines.normalize import clean_text, normalize_authors
+
+# A line that carries a view counter (the date line often does too).
+VIEW_LABEL_RE = re.compile(r"lượt\s*xem|lượt\s*đọc|\bxem\s*:|\bviews?\b", re.IGNORECASE)
+# A byline that announces itself: "Tin, ảnh: ...", "Tác giả: ...", "Nguồn: ...".
+CREDIT_RE = re.compile(
+    r"^\s*(?:tin|bài|ảnh|tin[\s,\-–]*ảnh|bài[\s,\-–]*ảnh|tác\s*giả|nguồn(?:\s*tin)?|theo|đăng\s*bởi)\s*[:：]",
+    re.IGNORECASE,
+)
+PLACEHOLDER_BYLINES = frozenset({"admin", "administrator", "quản trị viên", "quản trị", "bbt", "ban biên tập"})
+ERROR_TITLES = re.compile(r"^(404|lỗi|error|không tìm thấy|page not found|trang không tồn tại)\b", re.IGNORECASE)
+MAX_BYLINE_CHARS = 90
+
+
+@dataclass(slots=True)
+class ArticleFields:
+    """Raw article fields as the page shows them (text cleaned: NFC, whitespace collapsed)."""
+
+    url: str
+    title: str | None = None
+    summary: str | None = None
+    body_text: str | None = None
+    category: str | None = None
+    date_raw: str | None = None
+    views_raw: str | None = None
+    byline_raw: str | None = None
+    date_in_url: str | None = None
+    provenance: dict[str, str] = field(default_factory=dict)
+
+
+class ArticlePage:
+    """Extract one article from HTML with a site's profile rules."""
+
+    def __init__(self, url: str, html: str, profile: SiteProfile) -> None:
+        self.url = url
+        self.profile = profile
+        self.rules = profile.article
+        self.sel = Selector(text=html)
+
+    def validate(self) -> str | None:
+        """A short reason when this page is not an article (``no_title``, ``no_body``...), else None."""
+        title = self._title()[0]
+        if not title:
+            return "no_title"
+        if ERROR_TITLES.match(title):
+            return "error_page"
+        if not self._body_element()[0]:
+            return "no_body"
+        return None
+
+    def extract(self) -> ArticleFields:
+        """All raw fields, each with the rule that produced it."""
+        out = ArticleFields(url=self.canonical_url())
+        prov = out.provenance
+        out.title, prov["title"] = self._title()
+        out.summary, prov["summary"] = self._tagged(first_text(self.sel, self.rules.summary))
+        out.category, prov["category"] = self._tagged(first_text(self.sel, self.rules.category))
+        out.date_raw, prov["date"] = self._date()
+        out.views_raw, prov["views"] = self._views()
+        out.date_in_url = self._date_in_url()
+        body, byline = self._body_and_byline()
+        out.byline_raw, prov["authors"] = self._byline(byline)
+        if body or out.summary:
+            out.body_text = "\n\n".join(_with_summary(out.summary, body))
+            prov["body"] = "profile:" + (self._body_element()[1] or "")
+        out.provenance = {k: v for k, v in prov.items() if v}
+        return out
+
+    # --- fields ---------------------------------------------------------------------------
+
+    def canonical_url(self) -> str:
+        href = self.sel.css('link[rel="canonical"]::attr(href)').get()
+        if href:
+            absolute = urljoin(self.url, href.strip())
+            if urlsplit(absolute).hostname == urlsplit(self.url).hostname:
+                return absolute
+        return self.url
+
+    def _title(self) -> tuple[str | None, str | None]:
+        text, css = first_text(self.sel, self.rules.title)
+        if text:
+            return text, f"profile:{css}"
+        for source, value in (
+            ("meta:og:title", self.sel.css('meta[property="og:title"]::attr(content)').get()),
+            ("html:title", self._html_title()),
+        ):
+            if value and clean_text(value):
+                return clean_text(value), source
+        return None, None
+
+    def _html_title(self) -> str | None:
+        title = self.sel.css("title::text").get()
+        if not title:
+            return None
+        for suffix in self.rules.title_suffix:
+            cut = title.upper().find(suffix.upper())
+            if cut > 0:
+                title = title[:cut]
+        return title
+
+    def _date(self) -> tuple[str | None, str | None]:
+        text, css = first_text(self.sel, self.rules.date)
+        if text:
+            return text, f"profile:{css}"
+        for source, query in (
+            ("meta:article:published_time", 'meta[property="article:published_time"]::attr(content)'),
+            ("microdata:datePublished", '[itemprop="datePublished"]::attr(content), [itemprop="datePublished"]::attr(datetime)'),
+        ):
+            value = self.sel.css(query).get()
+            if value and value.strip():
+                return value.strip(), source
+        value = _jsonld_value(self.sel, "datePublished")
+        if value:
+            return value, "jsonld:datePublished"
+        if self._date_in_url():
+            return None, "url"
+        return None, None
+
+    def _views(self) -> tuple[str | None, str | None]:
+        for css in self.rules.views:
+            text, _ = first_text(self.sel, (css,))
+            if text and VIEW_LABEL_RE.search(text):
+                return text, f"profile:{css}"
+        return None, None
+
+    def _date_in_url(self) -> str | None:
+        pattern = self.profile.urls.date_in_url
+        match = pattern.search(urlsplit(self.url).path) if pattern else None
+        if not match:
+            return None
+        year, month, day = (int(g) for g in match.groups())
+        return f"{year:04d}-{month:02d}-{day:02d}"
+
+    def _body_element(self) -> tuple[Selector | None, str | None]:
+        return first_element(self.sel, self.rules.body)
+
+    def _body_and_byline(self) -> tuple[list[str], str | None]:
+        element, _ = self._body_element()
+        if element is None:
+            return [], None
+        for css in self.rules.body_drop:
+            for node in element.css(css):
+                node.drop()
+        paras = paragraphs(element)
+        if self.rules.byline == "last_paragraph" and paras and looks_like_byline(paras[-1]):
+            return paras[:-1], paras[-1]
+        return paras, None
+
+    def _byline(self, from_body: str | None) -> tuple[str | None, str | None]:
+        text, css = first_text(self.sel, self.rules.author)
+        if text:
+            return text, f"profile:{css}"
+        if from_body:
+            return from_body, "heuristic:last_paragraph"
+        return None, None
+
+    @staticmethod
+    def _tagged(found: tuple[str | None, str | None]) -> tuple[str | None, str | None]:
+        text, css = found
+        return (text, f"profile:{css}") if text else (None, None)
+
+
+def looks_like_byline(text: str) -> bool:
+    """Whether a paragraph is a byline: a credit label, a placeholder, or a short run of names."""
+    text = text.strip()
+    if not text or len(text) > MAX_BYLINE_CHARS:
+        return False
+    if CREDIT_RE.match(text) or text.casefold().rstrip(". ") in PLACEHOLDER_BYLINES:
+        return True
+    if text.endswith(("./.", ":", "?", "!", ";", "…")):
+        return False
+    head = re.split(r"\s[-–]\s|\(|,", text, maxsplit=1)[0].strip().rstrip(".")
+    words = head.split()
+    if not 1 <= len(words) <= 5 or not all(_capitalized(w) for w in words):
+        return False
+    return bool(normalize_authors(text))
+
+
+def _capitalized(word: str) -> bool:
+    first = word.lstrip("(\"'“")[:1]
+    return first.isupper() or (first.isalpha() and word.isupper())
+
+
+def _with_summary(summary: str | None, body: list[str]) -> list[str]:
+    if not summary:
+        return body
+    if body and body[0].startswith(summary[: min(len(summary), 80)]):
+        return body  # the sapo is already the first paragraph of the body
+    return [summary, *body]
+
+
+def _jsonld_value(sel: Selector, key: str) -> str | None:
+    for raw in sel.css('script[type="application/ld+json"]::text').getall():
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            continue
+        for node in _jsonld_nodes(data):
+            if isinstance(node.get(key), str):
+                return node[key].strip()
+    return None
+
+
+def _jsonld_nodes(data: object) -> list[dict]:
+    """Top-level JSON-LD objects, including those inside a list or an ``@graph``."""
+    if isinstance(data, list):
+        return [n for n in data if isinstance(n, dict)]
+    if isinstance(data, dict):
+        graph = data.get("@graph")
+        return [data, *(n for n in graph if isinstance(n, dict))] if isinstance(graph, list) else [data]
+    return []

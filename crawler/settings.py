@@ -1,0 +1,68 @@
+"""Scrapy settings for the archive crawler.
+
+Every project setting is documented here and nowhere else: `ARCHIVE_DB` (name fixed by the
+contract in DESIGN.md) and the `PORTAL_*` family. Override any of them for one run with
+`-s NAME=VALUE`.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+_PROJECT = Path(__file__).resolve().parent
+
+BOT_NAME = "vngov_archive"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+# Project commands (`crawl` with clear errors and exit codes a cron job can act on).
+COMMANDS_MODULE = "crawler.commands"
+
+# --- Politeness: these are small government servers -------------------------------------
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 8
+CONCURRENT_REQUESTS_PER_DOMAIN = 1
+DOWNLOAD_DELAY = 1.5
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.5
+AUTOTHROTTLE_MAX_DELAY = 30
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 30
+RETRY_ENABLED = True
+# Government portals answer 500/502/503 under load and recover; 404 is final.
+RETRY_TIMES = 2
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+# An honest User-Agent that says who we are and how to reach us. Set PORTAL_CONTACT to an
+# e-mail address or URL of the operator before crawling real portals.
+PORTAL_CONTACT = "https://github.com/vngov-archive"
+USER_AGENT = f"vngov-archive/0.1 (research archive of Vietnamese local-government news; +{PORTAL_CONTACT})"
+TELNETCONSOLE_ENABLED = False
+COOKIES_ENABLED = True  # ASP.NET session cookies accompany postback pagination
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"
+
+SPIDER_MIDDLEWARES = {
+    # A crashing callback becomes a stored failure, not just a log line.
+    "crawler.middlewares.ExtractionErrorMiddleware": 550,
+}
+
+ITEM_PIPELINES = {
+    "pipelines.normalizing.NormalizePipeline": 300,  # raw strings -> values
+    "pipelines.storage.SQLitePipeline": 800,  # values -> rows in ARCHIVE_DB
+}
+
+# --- Project settings -----------------------------------------------------------------------
+# Path of the SQLite archive (name fixed by the project contract).
+ARCHIVE_DB = "archive.db"
+# Site registry (TOML): one entry per portal, naming its platform family and start pages.
+PORTAL_SITES_FILE = str(_PROJECT / "profiles" / "sites.toml")
+# Directory of platform-family profiles (`<family>.toml`).
+PORTAL_FAMILIES_DIR = str(_PROJECT / "profiles" / "families")
+# Base URL of a running sample portal server (`python -m crawler.sample_portal`); sites whose
+# registry entry says `base_url_setting = "SAMPLE_PORTAL_URL"` are served from it.
+SAMPLE_PORTAL_URL = "http://127.0.0.1:8765"
+# Rows per storage transaction: larger batches are faster, smaller lose less on a crash.
+PORTAL_SQLITE_BATCH = 100
+# Listing pages walked per category and run; 0 = no limit (profiles may set their own).
+PORTAL_MAX_LISTING_PAGES = 0
+# Seconds to wait for another writer's lock on the archive before giving up.
+PORTAL_SQLITE_TIMEOUT = 30

@@ -1,0 +1,76 @@
+"""NormalizePipeline: fills an ArticleItem's normalized fields from its raw strings.
+
+Thin by design: every rule lives in the pure functions of `pipelines.normalize`; this class only
+applies them, counts what could not be read, and drops items that are not articles at all.
+Bad input becomes None and a stats count, never an exception.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from scrapy.exceptions import DropItem
+
+from crawler.items import ArticleItem
+from pipelines.normalize import (
+    clean_text,
+    normalize_datetime_detail,
+    normalize_view_count,
+    split_byline,
+    to_nfc,
+)
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from scrapy.statscollectors import StatsCollector
+
+
+class NormalizePipeline:
+    def __init__(self, stats: StatsCollector) -> None:
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> NormalizePipeline:
+        return cls(crawler.stats)
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, ArticleItem):
+            return item  # failures pass straight to storage
+        normalize_text_fields(item)
+        if not item.title:
+            self.stats.inc_value(f"portal/{item.site}/dropped/no_title")
+            raise DropItem(f"No title: {item.url}", log_level="INFO")
+        self._dates(item)
+        item.view_count = normalize_view_count(item.views_raw)
+        if item.views_raw and item.view_count is None:
+            self.stats.inc_value(f"portal/{item.site}/views_unparsed")
+        byline = split_byline(item.byline_raw)
+        item.authors, item.source_name = list(byline.authors), byline.source
+        return item
+
+    def _dates(self, item: ArticleItem) -> None:
+        parsed = normalize_datetime_detail(item.date_raw, now=datetime.fromisoformat(item.fetched_at))
+        if parsed is not None:
+            item.published_at, item.published_precision = parsed.iso, parsed.precision
+            item.published_date = parsed.value.date().isoformat()
+            if item.date_in_url and item.date_in_url != item.published_date:
+                # The URL's date is the platform's own record of the day: a page date that
+                # disagrees was most likely read from the wrong element.
+                self.stats.inc_value(f"portal/{item.site}/date_disagrees_with_url")
+            return
+        if item.date_raw:
+            self.stats.inc_value(f"portal/{item.site}/date_unparsed")
+        if item.date_in_url:
+            item.published_at = item.published_date = item.date_in_url
+            item.published_precision = "day"
+            item.provenance["date"] = "url"
+
+
+def normalize_text_fields(item: ArticleItem) -> None:
+    """NFC and collapsed whitespace on one-line fields; NFC on the multi-paragraph body."""
+    for name in ("title", "summary", "category", "date_raw", "views_raw", "byline_raw"):
+        value = getattr(item, name)
+        if value is not None:
+            setattr(item, name, clean_text(value) or None)
+    if item.body_text is not None:
+        item.body_text = to_nfc(item.body_text).strip() or None

@@ -1,0 +1,104 @@
+"""The archive's schema, as sqlite-utils migrations, and opening the archive safely.
+
+Tables (DESIGN.md fixes the minimum columns; more are welcome, never renamed):
+`articles` (one row per canonical URL), `view_counts` (one row per observation),
+`sites`, `crawl_runs` (one row per crawl), `failures` (pages that could not be fetched or
+parsed, with the reason). Columns are added only by new migrations, never by `alter=True`.
+"""
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("vngov_archive")
+
+
+class ArchiveError(RuntimeError):
+    """The archive database cannot be used (locked, not a database, unwritable...)."""
+
+
+@migrations()
+def m001_create_articles(db: Database) -> None:
+    db["articles"].create(
+        {
+            "url": str, "site": str, "title": str, "summary": str, "body_text": str,
+            "authors": str, "category": str,
+            "published_at": str, "published_date": str, "published_precision": str, "date_raw": str,
+            "view_count": int, "views_raw": str,
+            "byline_raw": str, "source_name": str, "date_in_url": str, "provenance": str,
+            "http_status": int, "content_hash": str,
+            "first_seen_at": str, "fetched_at": str, "last_changed_at": str, "crawl_run_id": int,
+        },
+        pk="url",
+        not_null=["site", "title", "fetched_at", "first_seen_at"],
+        defaults={"authors": "[]"},
+    )
+    db["articles"].create_index(["site", "published_date"])
+    db["articles"].create_index(["published_at"])
+    db["articles"].create_index(["published_date"])
+
+
+@migrations()
+def m002_create_view_counts(db: Database) -> None:
+    db["view_counts"].create(
+        {"id": int, "url": str, "observed_at": str, "view_count": int, "views_raw": str, "crawl_run_id": int},
+        pk="id",
+        foreign_keys=[("url", "articles", "url")],
+    )
+    # One observation per article, run and time: two runs in the same second stay two rows,
+    # the same page seen twice in one run stays one.
+    db["view_counts"].create_index(["url", "crawl_run_id", "observed_at"], unique=True)
+
+
+@migrations()
+def m003_create_sites(db: Database) -> None:
+    db["sites"].create(
+        {"slug": str, "name": str, "base_url": str, "platform": str, "province": str, "unit": str,
+         "level": str, "enabled": int, "notes": str, "updated_at": str},
+        pk="slug",
+    )
+
+
+@migrations()
+def m004_create_crawl_runs(db: Database) -> None:
+    db["crawl_runs"].create(
+        {
+            "id": int, "started_at": str, "finished_at": str, "sites": str, "mode": str,
+            "arguments": str, "status": str, "finish_reason": str, "exit_code": int,
+            "requests": int, "responses": int, "listing_pages": int, "articles_seen": int,
+            "articles_new": int, "articles_updated": int, "articles_unchanged": int,
+            "failures": int, "problems": str,
+        },
+        pk="id",
+    )
+
+
+@migrations()
+def m005_create_failures(db: Database) -> None:
+    db["failures"].create(
+        {"id": int, "crawl_run_id": int, "site": str, "url": str, "observed_at": str, "kind": str,
+         "reason": str, "detail": str, "http_status": int},
+        pk="id",
+    )
+    db["failures"].create_index(["site", "observed_at"])
+
+
+def open_archive(path: str | Path, timeout: float = 30.0) -> Database:
+    """Open (creating if needed) the archive: WAL mode, migrations applied.
+
+    Raises ArchiveError with a clear message when the file is not a database, is locked by
+    another writer for longer than `timeout` seconds, or cannot be written.
+    """
+    try:
+        conn = sqlite3.connect(str(path), timeout=timeout)
+        db = Database(conn)
+        db.execute("PRAGMA foreign_keys = OFF")  # view_counts may precede an article's row in a batch
+        db.enable_wal()
+        db.execute("PRAGMA synchronous = NORMAL")  # safe with WAL: a crash loses no committed batch
+        migrations.apply(db)
+    except sqlite3.DatabaseError as exc:
+        raise ArchiveError(f"archive {path} is unusable: {exc}") from exc
+    return db
