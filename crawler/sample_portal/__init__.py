@@ -1,0 +1,29 @@
+"""The bundled sample portals: local replicas of real platform families, with their ground truth.
+
+What lives where:
+- ``corpus.py``: the content model ``SamplePortal`` (deterministic articles, listing order,
+  ``publish()``, extra articles for benchmarks) and ``ground_truth()``.
+- ``phrases.py``: the Vietnamese text pools the corpus is generated from.
+- ``seed_article.txt``: the real article of honglinh.hatinh.gov.vn, served verbatim.
+- ``sharepoint.py``: family 1, SharePoint "portal/Pages" (mounted at ``/honglinh``): pages and
+  ASP.NET postback pagination.
+- ``server.py``: ``SamplePortalServer`` (127.0.0.1 only), the request log and fault injection.
+- ``__main__.py``: ``python -m crawler.sample_portal --port PORT``.
+"""
+from __future__ import annotations
+
+from crawler.sample_portal.corpus import (
+    CATEGORIES,
+    ITEMS_PER_PAGE,
+    Article,
+    Category,
+    CategoryListing,
+    SamplePortal,
+    ground_truth,
+)
+from crawler.sample_portal.server import Fault, RequestRecord, SamplePortalServer, check_loopback, serve
+
+__all__ = [
+    "CATEGORIES", "ITEMS_PER_PAGE", "Article", "Category", "CategoryListing", "Fault", "RequestRecord",
+    "SamplePortal", "SamplePortalServer", "check_loopback", "ground_truth", "serve",
+]

@@ -1,0 +1,82 @@
+"""Text helpers shared by the normalizers, page extraction and storage.
+
+What lives here: Unicode normalization (`to_nfc`), whitespace cleanup (`clean_text`,
+`clean_paragraphs`) and the search key the archive's full-text search uses (`fold_for_search`).
+What does not: anything that knows about dates, view counts or bylines (see `pipelines.dates`,
+`pipelines.views`, `pipelines.bylines`).
+
+Every function takes None or any str, returns a str (``""`` for None) and never raises.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+# Characters str.split() does not treat as whitespace but that render as a gap or as nothing:
+# zero-width space/joiners, word joiner, BOM (left at the start of pasted text by old CMS
+# editors), Mongolian vowel separator, and C0/C1 control characters from broken encodings.
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u180e\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
+# A soft hyphen only marks where a word may break: removing it restores the word.
+_SOFT_HYPHEN = "\u00ad"
+
+# fold_for_search: combining marks (tones, circumflex, breve, horn) vanish after NFD; đ has no
+# decomposition, so it is mapped by hand. U+00D0/U+00F0 (Ð/ð, "eth") stand in for Đ/đ in text
+# converted from the old TCVN3/VNI encodings, so they fold to "d" as well.
+_COMBINING_RANGES = ((0x0300, 0x036F), (0x1AB0, 0x1AFF), (0x1DC0, 0x1DFF), (0x20D0, 0x20FF), (0xFE20, 0xFE2F))
+_FOLD_TABLE: dict[int, str | None] = {
+    cp: None for lo, hi in _COMBINING_RANGES for cp in range(lo, hi + 1)
+}
+_FOLD_TABLE.update({ord(c): "d" for c in "đĐðÐ"})
+
+
+def to_nfc(text: str | None) -> str:
+    """Return ``text`` in Unicode NFC (composed) form; ``""`` for None or a non-string."""
+    if not isinstance(text, str):
+        return ""
+    return unicodedata.normalize("NFC", text)
+
+
+def clean_text(text: str | None) -> str:
+    """NFC, every run of whitespace (no-break and zero-width included) as one space, stripped."""
+    if not isinstance(text, str):
+        return ""
+    # Invisible characters go first: removing one may bring a letter and its mark together.
+    if _SOFT_HYPHEN in text:
+        text = text.replace(_SOFT_HYPHEN, "")
+    if _INVISIBLE.search(text):
+        text = _INVISIBLE.sub(" ", text)
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def clean_paragraphs(paragraphs: Iterable[str | None] | str | None) -> str:
+    """Clean each paragraph, drop the empty ones, join with a blank line (``"\\n\\n"``).
+
+    A single string is read as one paragraph per line, so that passing a text block by
+    mistake does not split it into characters. Items that are not strings are skipped.
+    """
+    if paragraphs is None:
+        return ""
+    if isinstance(paragraphs, str):
+        paragraphs = paragraphs.splitlines()
+    try:
+        cleaned = [clean_text(p) for p in paragraphs if isinstance(p, str)]
+    except TypeError:  # not iterable at all
+        return ""
+    return "\n\n".join(p for p in cleaned if p)
+
+
+def fold_for_search(text: str | None) -> str:
+    """Search key: cleaned, case-folded, every diacritic removed and ``đ`` -> ``d``.
+
+    Removing the marks also makes the old and new tone placements equal (``hoà``/``hòa``,
+    ``thuỷ``/``thủy`` both fold to ``hoa``/``thuy``), and NFC and NFD inputs give one key.
+    """
+    text = clean_text(text)
+    if not text:
+        return ""
+    # Case-fold before decomposing: a few letters fold into a base letter plus a mark.
+    folded = unicodedata.normalize("NFD", text.casefold()).translate(_FOLD_TABLE)
+    # Re-compose what NFD split apart outside Latin (Hangul syllables, for one), and collapse
+    # the spaces a removed stray mark leaves behind.
+    return " ".join(unicodedata.normalize("NFC", folded).split())
