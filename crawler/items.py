@@ -7,6 +7,10 @@ fetched or parsed, so that nothing is silently dropped.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from crawler.pages.article import ArticleFields
 
 
 @dataclass(kw_only=True, slots=True)
@@ -43,6 +47,8 @@ class ArticleItem:
     """Which rule produced each field, e.g. ``{"title": "profile:.tandan-title-view h1"}``."""
 
     http_status: int | None = None
+    fetched_url: str | None = None
+    """The URL that was requested (the listing's link), when it differs from the canonical ``url``."""
 
     # --- filled by NormalizePipeline ---
     published_at: str | None = None
@@ -60,6 +66,18 @@ class ArticleItem:
     """The ``Nguồn:`` (source) credit of the byline, when present: not an author."""
 
 
+def article_item(site: str, fields: ArticleFields, fetched_at: str, http_status: int | None,
+                 requested_url: str) -> ArticleItem:
+    """The item for an extracted page: the crawl and `scrapy reextract` build it the same way."""
+    return ArticleItem(
+        site=site, url=fields.url, fetched_at=fetched_at, title=fields.title, summary=fields.summary,
+        body_text=fields.body_text, category=fields.category, date_raw=fields.date_raw,
+        views_raw=fields.views_raw, byline_raw=fields.byline_raw, date_in_url=fields.date_in_url,
+        provenance=dict(fields.provenance), http_status=http_status,
+        fetched_url=requested_url if requested_url != fields.url else None,
+    )
+
+
 @dataclass(kw_only=True, slots=True)
 class FailureItem:
     site: str
@@ -75,3 +93,37 @@ class FailureItem:
 
     detail: str = ""
     http_status: int | None = None
+    page_kind: str = "article"
+    """``article`` or ``listing``: what the page was expected to be (decides retries in later runs)."""
+
+
+@dataclass(kw_only=True, slots=True)
+class RawPageItem:
+    """A fetched page exactly as received, so extraction can be redone later without re-crawling."""
+
+    site: str
+    url: str
+    kind: str
+    """``article``, ``listing`` or ``error``."""
+
+    fetched_at: str
+    status: int
+    body: bytes
+    content_type: str = ""
+    encoding: str = ""
+    """The encoding Scrapy decoded the body with (from headers, <meta> or detection)."""
+
+    method: str = "GET"
+    request_body: bytes = b""
+    """The POST body for postback listing pages (what reproduces the request)."""
+
+
+@dataclass(kw_only=True, slots=True)
+class ListingWalkItem:
+    """How the walk of one category listing ended in this run."""
+
+    site: str
+    listing_url: str
+    pages: int
+    stopped_because: str
+    """``last_page``, ``known_articles``, ``max_pages``, ``no_links`` or ``error``."""

@@ -66,3 +66,28 @@ PORTAL_SQLITE_BATCH = 100
 PORTAL_MAX_LISTING_PAGES = 0
 # Seconds to wait for another writer's lock on the archive before giving up.
 PORTAL_SQLITE_TIMEOUT = 30
+
+# --- Incremental crawling (the default; `-a full=1` walks every listing page) ---------------
+# A known article is fetched again (a new view_counts observation, edits caught) once its last
+# fetch is older than this many hours...
+PORTAL_REFETCH_AFTER_HOURS = 168
+# ...newest publications first, at most this many per site and run.
+PORTAL_REFETCH_BUDGET = 200
+# Article pages that failed for a retryable reason (network, 5xx, 429) are tried again in later
+# runs until they have failed this many times in all; 4xx failures are final.
+PORTAL_RETRY_FAILED_RUNS = 3
+PORTAL_RETRY_BUDGET = 200
+
+# --- Health ---------------------------------------------------------------------------------------
+# Minimum share of a run's articles (per site, on 10 or more) that must have each field; below it
+# the run is marked failed (exit code 4): the usual sign of a layout change. JSON on the command
+# line: -s 'PORTAL_COVERAGE_FLOORS={"published_at": 0.95}'.
+PORTAL_COVERAGE_FLOORS = {"title": 1.0, "body_text": 0.95, "published_at": 0.9}
+
+# --- Generic mode (`-a start_url=URL`: a portal without a profile) ------------------------------
+# Pages one generic crawl may request in all (listings, articles, menus; the -a max_pages
+# argument overrides it): the bound that keeps a crawl of an unknown site finite.
+PORTAL_GENERIC_MAX_PAGES = 2000
+# How many links away from the start URL a page may be (-a max_depth overrides it). Pager links
+# (the next pages of one listing) do not count as a step.
+PORTAL_GENERIC_MAX_DEPTH = 6

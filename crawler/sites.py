@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+from crawler.generic.profile import generic_profile
 from crawler.profiles import ProfileError, load_families, load_sites, select_sites
 from crawler.profiles.model import SiteProfile
 
@@ -27,11 +28,10 @@ def load_registry(settings: Mapping[str, Any]) -> dict[str, SiteProfile]:
 
 def resolve_sites(settings: Mapping[str, Any], site: str | None, start_url: str | None) -> list[SiteProfile]:
     """The sites for one crawl. Raises ProfileError (or UnknownSiteError) with a clear message."""
-    if start_url:
-        raise ProfileError(
-            "start_url: generic extraction for unconfigured portals is not built yet; "
-            "add the portal to the site registry (crawler/profiles/sites.toml) instead"
-        )
+    if start_url is not None:  # generic mode: a synthetic profile for the portal of one URL
+        if site:
+            raise ProfileError("give either -a site=SLUG (a configured portal) or -a start_url=URL, not both")
+        return [generic_profile(start_url)]
     sites = select_sites(load_registry(settings), site)
     if not sites:
         raise ProfileError(f"{settings.get('PORTAL_SITES_FILE')}: no enabled sites to crawl")

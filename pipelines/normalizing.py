@@ -35,35 +35,46 @@ class NormalizePipeline:
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleItem):
-            return item  # failures pass straight to storage
-        normalize_text_fields(item)
-        if not item.title:
-            self.stats.inc_value(f"portal/{item.site}/dropped/no_title")
+            return item  # failures and raw pages pass straight to storage
+        problems = normalize_article(item)
+        for problem in problems:
+            self.stats.inc_value(f"portal/{item.site}/{problem}")
+        if "dropped/no_title" in problems:
             raise DropItem(f"No title: {item.url}", log_level="INFO")
-        self._dates(item)
-        item.view_count = normalize_view_count(item.views_raw)
-        if item.views_raw and item.view_count is None:
-            self.stats.inc_value(f"portal/{item.site}/views_unparsed")
-        byline = split_byline(item.byline_raw)
-        item.authors, item.source_name = list(byline.authors), byline.source
         return item
 
-    def _dates(self, item: ArticleItem) -> None:
-        parsed = normalize_datetime_detail(item.date_raw, now=datetime.fromisoformat(item.fetched_at))
-        if parsed is not None:
-            item.published_at, item.published_precision = parsed.iso, parsed.precision
-            item.published_date = parsed.value.date().isoformat()
-            if item.date_in_url and item.date_in_url != item.published_date:
-                # The URL's date is the platform's own record of the day: a page date that
-                # disagrees was most likely read from the wrong element.
-                self.stats.inc_value(f"portal/{item.site}/date_disagrees_with_url")
-            return
-        if item.date_raw:
-            self.stats.inc_value(f"portal/{item.site}/date_unparsed")
-        if item.date_in_url:
-            item.published_at = item.published_date = item.date_in_url
-            item.published_precision = "day"
-            item.provenance["date"] = "url"
+
+def normalize_article(item: ArticleItem) -> list[str]:
+    """Fill the item's normalized fields in place; return what could not be read (stats keys).
+
+    Shared by the crawl's pipeline and `scrapy reextract`, so both store the same values.
+    """
+    normalize_text_fields(item)
+    if not item.title:
+        return ["dropped/no_title"]
+    problems = _dates(item)
+    item.view_count = normalize_view_count(item.views_raw)
+    if item.views_raw and item.view_count is None:
+        problems.append("views_unparsed")
+    byline = split_byline(item.byline_raw)
+    item.authors, item.source_name = list(byline.authors), byline.source
+    return problems
+
+
+def _dates(item: ArticleItem) -> list[str]:
+    parsed = normalize_datetime_detail(item.date_raw, now=datetime.fromisoformat(item.fetched_at))
+    if parsed is not None:
+        item.published_at, item.published_precision = parsed.iso, parsed.precision
+        item.published_date = parsed.value.date().isoformat()
+        # The URL's date is the platform's own record of the day: a page date that disagrees
+        # was most likely read from the wrong element.
+        disagrees = item.date_in_url and item.date_in_url != item.published_date
+        return ["date_disagrees_with_url"] if disagrees else []
+    if item.date_in_url:
+        item.published_at = item.published_date = item.date_in_url
+        item.published_precision = "day"
+        item.provenance["date"] = "url"
+    return ["date_unparsed"] if item.date_raw else []
 
 
 def normalize_text_fields(item: ArticleItem) -> None:

@@ -13,6 +13,8 @@ from pathlib import Path
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from pipelines.search import search_migrations
+
 migrations = Migrations("vngov_archive")
 
 
@@ -86,6 +88,38 @@ def m005_create_failures(db: Database) -> None:
     db["failures"].create_index(["site", "observed_at"])
 
 
+@migrations()
+def m006_crawl_state(db: Database) -> None:
+    """Raw pages, article versions, listing walks; columns for incremental and removal tracking."""
+    db["raw_pages"].create(
+        {"id": int, "url": str, "site": str, "kind": str, "fetched_at": str, "status": int,
+         "method": str, "request_body": bytes, "content_type": str, "encoding": str,
+         "body": bytes, "body_sha1": str, "body_size": int, "same_as": int, "crawl_run_id": int},
+        pk="id",
+    )
+    db["raw_pages"].create_index(["url", "fetched_at"])
+    db["raw_pages"].create_index(["site", "kind"])
+    db["article_versions"].create(
+        {"id": int, "url": str, "version": int, "fetched_at": str, "replaced_at": str,
+         "title": str, "summary": str, "body_text": str, "authors": str, "category": str,
+         "published_at": str, "content_hash": str, "crawl_run_id": int},
+        pk="id",
+    )
+    db["article_versions"].create_index(["url", "version"], unique=True)
+    db["listing_walks"].create(
+        {"site": str, "listing_url": str, "crawl_run_id": int, "started_at": str,
+         "completed_at": str, "pages": int, "stopped_because": str},
+        pk=("site", "listing_url"),
+    )
+    db["articles"].add_column("fetched_url", str)
+    db["articles"].add_column("removed_at", str)
+    db["articles"].create_index(["site", "fetched_at"])
+    db["articles"].create_index(["fetched_url"])
+    db["crawl_runs"].add_column("health", str)
+    db["failures"].add_column("page_kind", str)
+    db.execute("create index if not exists failures_url on failures (url)")
+
+
 def open_archive(path: str | Path, timeout: float = 30.0) -> Database:
     """Open (creating if needed) the archive: WAL mode, migrations applied.
 
@@ -99,6 +133,7 @@ def open_archive(path: str | Path, timeout: float = 30.0) -> Database:
         db.enable_wal()
         db.execute("PRAGMA synchronous = NORMAL")  # safe with WAL: a crash loses no committed batch
         migrations.apply(db)
+        search_migrations.apply(db)  # pipelines/search.py: folded column, FTS5 indexes
     except sqlite3.DatabaseError as exc:
         raise ArchiveError(f"archive {path} is unusable: {exc}") from exc
     return db

@@ -1,25 +1,29 @@
-"""SQLitePipeline: the one place that writes the archive.
+"""SQLitePipeline: the one place that writes the archive during a crawl.
 
-Articles are upserted by canonical URL in batches, each batch one transaction (a killed crawl
-loses at most the batch in flight and leaves no partial rows); every article seen appends one
-`view_counts` observation; failures go to `failures`; each crawl gets a `crawl_runs` row that is
-opened at start and closed with counts and an outcome. Row building is pure (`article_row`...).
+Items are buffered and written in batches, each batch one transaction (a killed crawl loses at
+most the batch in flight and leaves no partial rows). Per batch: articles are upserted by
+canonical URL (an edited article's previous content goes to `article_versions`), every article
+seen appends one `view_counts` observation, failures go to `failures` (a 404/410 on a known
+article marks it removed), fetched pages go compressed to `raw_pages`. Each crawl gets a
+`crawl_runs` row opened at start and closed with counts, a health report and an outcome; category
+walks are marked started at open and completed only when the run finishes cleanly.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import logging
-from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
 from scrapy.exceptions import CloseSpider
 
-from crawler.items import ArticleItem, FailureItem
+from crawler.items import ArticleItem, FailureItem, ListingWalkItem, RawPageItem
 from pipelines.normalize import now_vn
-from pipelines.outcome import SiteTally, decide_outcome
+from pipelines.outcome import EXIT_ARCHIVE, SiteTally, decide_outcome, health_report
+from pipelines.rows import failure_row, raw_page_row, site_row, version_row
 from pipelines.schema import ArchiveError, open_archive
+from pipelines.search import search_text
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -30,14 +34,19 @@ logger = logging.getLogger(__name__)
 
 # Fields whose change makes an article "updated" (views and fetch times change on every visit).
 CONTENT_FIELDS = ("title", "summary", "body_text", "authors", "category", "published_at")
+# Walk endings that mean the category was seen to its end (or to known ground).
+CLEAN_WALK_ENDS = {"last_page", "known_articles", "max_pages"}
 
 
 class SQLitePipeline:
-    def __init__(self, crawler: Crawler, path: str, batch_size: int, timeout: float) -> None:
+    def __init__(self, crawler: Crawler, path: str, batch_size: int, timeout: float,
+                 floors: dict[str, float]) -> None:
         self.crawler = crawler
-        self.path, self.batch_size, self.timeout = path, max(1, batch_size), timeout
+        self.path, self.batch_size, self.timeout, self.floors = path, max(1, batch_size), timeout, floors
         self.articles: list[ArticleItem] = []
         self.failures: list[FailureItem] = []
+        self.raw_pages: list[RawPageItem] = []
+        self.walks: dict[tuple[str, str], ListingWalkItem] = {}
         self.tallies: dict[str, SiteTally] = {}
         self.db: Database | None = None
         self.run_id: int | None = None
@@ -46,7 +55,7 @@ class SQLitePipeline:
     def from_crawler(cls, crawler: Crawler) -> SQLitePipeline:
         s = crawler.settings
         pipeline = cls(crawler, s.get("ARCHIVE_DB") or "archive.db", s.getint("PORTAL_SQLITE_BATCH", 100),
-                       s.getfloat("PORTAL_SQLITE_TIMEOUT", 30.0))
+                       s.getfloat("PORTAL_SQLITE_TIMEOUT", 30.0), s.getdict("PORTAL_COVERAGE_FLOORS"))
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
 
@@ -55,14 +64,10 @@ class SQLitePipeline:
     def open_spider(self, spider: Spider | None = None) -> None:
         try:
             self.db = open_archive(self.path, timeout=self.timeout)
-            sites = getattr(self.crawler.spider, "sites", [])
-            self.tallies = {s.slug: SiteTally() for s in sites}
-            with self.db.atomic():
-                self.db["sites"].upsert_all([site_row(s) for s in sites], pk="slug")
-                self.run_id = self.db["crawl_runs"].insert(start_row(self.crawler)).last_pk
+            self._start_run()
         except ArchiveError as exc:
             logger.error("%s", exc)
-            self.crawler.stats.set_value("portal/exit_code", 3)
+            self.crawler.stats.set_value("portal/exit_code", EXIT_ARCHIVE)
             raise CloseSpider("archive_unusable") from exc
         logger.info("Archive %s open, crawl run %s", self.path, self.run_id)
 
@@ -71,7 +76,11 @@ class SQLitePipeline:
             self.articles.append(item)
         elif isinstance(item, FailureItem):
             self.failures.append(item)
-        if len(self.articles) + len(self.failures) >= self.batch_size:
+        elif isinstance(item, RawPageItem):
+            self.raw_pages.append(item)
+        elif isinstance(item, ListingWalkItem):
+            self.walks[(item.site, item.listing_url)] = item
+        if len(self.articles) + len(self.failures) + len(self.raw_pages) >= self.batch_size:
             self.flush()
         return item
 
@@ -82,11 +91,19 @@ class SQLitePipeline:
     def spider_closed(self, spider: Spider, reason: str) -> None:
         if self.db is None:
             return
-        outcome = decide_outcome(self.tallies, reason, previous_counts(self.db, self.tallies))
+        for (site, _), walk in self.walks.items():
+            self._tally(site).walks[walk.stopped_because] += 1
+        health = health_report(self.tallies, self.floors)
+        outcome = decide_outcome(self.tallies, reason, previous_counts(self.db, self.tallies), health)
         stats = self.crawler.stats
         with self.db.atomic():
-            self.db["crawl_runs"].update(self.run_id, finish_row(stats.get_stats(), self.tallies, reason, outcome))
+            if reason == "finished":
+                self._complete_walks()
+            self.db["crawl_runs"].update(
+                self.run_id, finish_row(stats.get_stats(), self.tallies, reason, outcome, health))
         stats.set_value("portal/exit_code", outcome.exit_code)
+        for line in health.lines():
+            logger.info("Health: %s", line)
         for problem in outcome.problems:
             logger.warning("Crawl problem: %s", problem)
         logger.info("Crawl run %s: %s (exit code %d)", self.run_id, outcome.status, outcome.exit_code)
@@ -95,47 +112,98 @@ class SQLitePipeline:
 
     # --- writing ------------------------------------------------------------------------------
 
+    def _start_run(self) -> None:
+        assert self.db is not None
+        spider = self.crawler.spider
+        sites = getattr(spider, "sites", [])
+        self.tallies = {s.slug: SiteTally() for s in sites}
+        started = now_vn().isoformat(timespec="seconds")
+        with self.db.atomic():
+            self.db["sites"].upsert_all([site_row(s, started) for s in sites], pk="slug")
+            self.run_id = self.db["crawl_runs"].insert(start_row(spider, started)).last_pk
+            # A walk is "started" before any of its articles can be stored: if this run dies,
+            # the next one sees an unfinished walk and walks the whole category again.
+            self.db["listing_walks"].upsert_all(
+                [{"site": s.slug, "listing_url": url, "crawl_run_id": self.run_id, "started_at": started,
+                  "completed_at": None, "pages": 0, "stopped_because": None}
+                 for s in sites for url in s.start_urls if getattr(s, "family", "") != "generic"],
+                pk=("site", "listing_url"))
+
     def flush(self) -> None:
         """Write the buffered items in one transaction: all of them or none."""
         assert self.db is not None
-        if not self.articles and not self.failures:
+        if not (self.articles or self.failures or self.raw_pages):
             return
         batch = {item.url: item for item in self.articles}  # last one wins within a batch
         with self.db.atomic():
             self._write_articles(list(batch.values()))
-            if self.failures:
-                self.db["failures"].insert_all(failure_row(f, self.run_id) for f in self.failures)
-        for failure in self.failures:
-            tally = self._tally(failure.site)
-            tally.failures[failure.kind] += 1
-            tally.crashes += failure.reason.startswith("exception:")
+            self._write_failures(self.failures)
+            self._write_raw_pages(self.raw_pages)
         self.articles.clear()
         self.failures.clear()
+        self.raw_pages.clear()
 
     def _write_articles(self, items: list[ArticleItem]) -> None:
         assert self.db is not None
         if not items:
             return
-        known = existing_hashes(self.db, [i.url for i in items])
+        known = existing_articles(self.db, [i.url for i in items])
         new, changed, unchanged = [], [], []
         for item in items:
             row = article_row(item, self.run_id)
             previous = known.get(item.url)
-            tally = self._tally(item.site)
+            self._tally(item.site).count_fields(row)
             if previous is None:
-                tally.new += 1
+                self._tally(item.site).new += 1
                 new.append({**row, "first_seen_at": item.fetched_at, "last_changed_at": item.fetched_at})
-            elif previous != row["content_hash"]:
-                tally.updated += 1
+            elif previous["content_hash"] != row["content_hash"]:
+                self._tally(item.site).updated += 1
+                self._keep_version(previous, item.fetched_at)
                 changed.append({**row, "last_changed_at": item.fetched_at})
             else:
-                tally.unchanged += 1
+                self._tally(item.site).unchanged += 1
                 unchanged.append(row)
         if new:
             self.db["articles"].insert_all(new)
         update_rows(self.db, "articles", "url", changed)
         update_rows(self.db, "articles", "url", unchanged)  # fresh fetched_at, views, run id
         self.db["view_counts"].insert_all((view_row(i, self.run_id) for i in items), ignore=True)
+
+    def _keep_version(self, previous: dict[str, Any], replaced_at: str) -> None:
+        assert self.db is not None
+        version = self.db.execute("select count(*) from article_versions where url = ?",
+                                  [previous["url"]]).fetchone()[0] + 1
+        self.db["article_versions"].insert(version_row(previous, version, replaced_at, self.run_id))
+
+    def _write_failures(self, failures: list[FailureItem]) -> None:
+        assert self.db is not None
+        if not failures:
+            return
+        self.db["failures"].insert_all(failure_row(f, self.run_id) for f in failures)
+        for failure in failures:
+            self._tally(failure.site).count_failure(failure.kind, failure.reason)
+            if failure.http_status in (404, 410) and failure.page_kind == "article":
+                # A known article that is gone: keep it, and say since when it is gone.
+                self.db.execute("update articles set removed_at = ? where (url = ? or fetched_url = ?) "
+                                "and removed_at is null", [failure.observed_at, failure.url, failure.url])
+
+    def _write_raw_pages(self, pages: list[RawPageItem]) -> None:
+        assert self.db is not None
+        for page in pages:
+            previous = self.db.execute(
+                "select id, body_sha1 from raw_pages where url = ? and body is not null order by id desc limit 1",
+                [page.url]).fetchone()
+            self.db["raw_pages"].insert(raw_page_row(page, self.run_id, previous))
+
+    def _complete_walks(self) -> None:
+        assert self.db is not None
+        finished = now_vn().isoformat(timespec="seconds")
+        for (site, url), walk in self.walks.items():
+            completed = finished if walk.stopped_because in CLEAN_WALK_ENDS else None
+            self.db.execute(
+                "update listing_walks set completed_at = ?, pages = ?, stopped_because = ? "
+                "where site = ? and listing_url = ? and crawl_run_id = ?",
+                [completed, walk.pages, walk.stopped_because, site, url, self.run_id])
 
     def _tally(self, site: str) -> SiteTally:
         return self.tallies.setdefault(site, SiteTally())
@@ -155,6 +223,8 @@ def article_row(item: ArticleItem, run_id: int | None) -> dict[str, Any]:
         "byline_raw": item.byline_raw, "source_name": item.source_name, "date_in_url": item.date_in_url,
         "provenance": json.dumps(item.provenance, ensure_ascii=False, sort_keys=True),
         "http_status": item.http_status, "fetched_at": item.fetched_at, "crawl_run_id": run_id,
+        "fetched_url": item.fetched_url, "removed_at": None,
+        "search_text": search_text(item.title, item.summary, item.body_text),
     }
     row["content_hash"] = content_hash(row)
     return row
@@ -172,39 +242,30 @@ def view_row(item: ArticleItem, run_id: int | None) -> dict[str, Any]:
             "views_raw": item.views_raw, "crawl_run_id": run_id}
 
 
-def failure_row(item: FailureItem, run_id: int | None) -> dict[str, Any]:
-    return {"crawl_run_id": run_id, "site": item.site, "url": item.url, "observed_at": item.observed_at,
-            "kind": item.kind, "reason": item.reason, "detail": item.detail, "http_status": item.http_status}
-
-
-def site_row(site: Any) -> dict[str, Any]:
-    return {"slug": site.slug, "name": site.name, "base_url": site.base_url, "platform": site.family,
-            "province": site.province, "unit": site.unit, "level": site.level,
-            "enabled": int(site.enabled), "notes": site.notes,
-            "updated_at": now_vn().isoformat(timespec="seconds")}
-
-
-def start_row(crawler: Crawler) -> dict[str, Any]:
-    spider = crawler.spider
+def start_row(spider: Any, started: str) -> dict[str, Any]:
     args = {k: v for k, v in (("site", getattr(spider, "site", None)),
-                              ("start_url", getattr(spider, "start_url", None))) if v}
-    return {"started_at": now_vn().isoformat(timespec="seconds"),
-            "sites": json.dumps([s.slug for s in getattr(spider, "sites", [])]),
-            "mode": "full", "arguments": json.dumps(args, ensure_ascii=False), "status": "running"}
+                              ("start_url", getattr(spider, "start_url", None)),
+                              ("full", "1" if getattr(spider, "full", False) else None)) if v}
+    policy = getattr(spider, "policy", None)
+    return {"started_at": started, "sites": json.dumps([s.slug for s in getattr(spider, "sites", [])]),
+            "mode": policy.mode if policy else "full", "arguments": json.dumps(args, ensure_ascii=False),
+            "status": "running"}
 
 
-def finish_row(stats: dict[str, Any], tallies: dict[str, SiteTally], reason: str, outcome: Any) -> dict[str, Any]:
-    total = sum((t.as_counter() for t in tallies.values()), Counter())
+def finish_row(stats: dict[str, Any], tallies: dict[str, SiteTally], reason: str, outcome: Any,
+               health: Any) -> dict[str, Any]:
+    seen = {k: sum(getattr(t, k) for t in tallies.values()) for k in ("new", "updated", "unchanged")}
     return {
         "finished_at": now_vn().isoformat(timespec="seconds"), "status": outcome.status,
         "finish_reason": reason, "exit_code": outcome.exit_code,
         "requests": stats.get("downloader/request_count", 0),
         "responses": stats.get("downloader/response_count", 0),
         "listing_pages": sum(v for k, v in stats.items() if k.endswith("/listing_pages")),
-        "articles_seen": total["new"] + total["updated"] + total["unchanged"],
-        "articles_new": total["new"], "articles_updated": total["updated"],
-        "articles_unchanged": total["unchanged"], "failures": total["failures"],
+        "articles_seen": sum(seen.values()), "articles_new": seen["new"],
+        "articles_updated": seen["updated"], "articles_unchanged": seen["unchanged"],
+        "failures": sum(sum(t.failures.values()) for t in tallies.values()),
         "problems": json.dumps(outcome.problems, ensure_ascii=False),
+        "health": json.dumps(health.as_dict(), ensure_ascii=False, sort_keys=True),
     }
 
 
@@ -218,11 +279,14 @@ def update_rows(db: Database, table: str, pk: str, rows: list[dict[str, Any]]) -
                         ([row[c] for c in columns] + [row[pk]] for row in rows))
 
 
-def existing_hashes(db: Database, urls: list[str]) -> dict[str, str]:
-    """content_hash of the given URLs already in the archive."""
-    placeholders = ",".join("?" for _ in urls)
-    rows = db.execute(f"select url, content_hash from articles where url in ({placeholders})", urls)
-    return dict(rows.fetchall())
+def existing_articles(db: Database, urls: list[str]) -> dict[str, dict[str, Any]]:
+    """The archived rows (content fields) of the given URLs."""
+    marks = ",".join("?" for _ in urls)
+    cursor = db.execute(
+        f"select url, title, summary, body_text, authors, category, published_at, content_hash, fetched_at "
+        f"from articles where url in ({marks})", urls)
+    names = [d[0] for d in cursor.description]
+    return {row[0]: dict(zip(names, row)) for row in cursor.fetchall()}
 
 
 def previous_counts(db: Database, tallies: dict[str, SiteTally]) -> dict[str, int]:

@@ -19,8 +19,9 @@ COMPARED = ("title", "summary", "body_text", "authors", "category", "published_a
             "date_raw", "view_count", "views_raw")
 
 
-def crawl(base_url: str, db: Path, *extra: str, site: str = "sample") -> subprocess.CompletedProcess[str]:
-    cmd = crawl_command(base_url, str(db), site=site) + list(extra)
+def crawl(base_url: str, db: Path, *extra: str, site: str = "sample", full: bool = True) -> subprocess.CompletedProcess[str]:
+    """The main job's crawl (a full walk, as the demo runs it)."""
+    cmd = crawl_command(base_url, str(db), site=site, full=full) + list(extra)
     return subprocess.run(cmd, cwd=REPO_ROOT, capture_output=True, text=True, timeout=240)
 
 
@@ -127,7 +128,8 @@ def test_second_run_updates_rows_and_adds_observations(server: SamplePortalServe
 def test_unknown_site_slug_exits_2_and_lists_known_sites(tmp_path: Path) -> None:
     result = crawl("http://127.0.0.1:9", tmp_path / "a.db", site="nosuchsite")
     assert result.returncode == 2
-    assert "unknown site 'nosuchsite'; known sites: honglinh, sample" in result.stderr
+    assert "unknown site 'nosuchsite'; known sites: " in result.stderr
+    assert "honglinh, " in result.stderr and "sample, " in result.stderr
     assert not (tmp_path / "a.db").exists()
 
 

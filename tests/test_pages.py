@@ -1,24 +1,29 @@
 """Page extraction on saved HTML: exact values, one case per fixture directory.
 
-tests/fixtures/<family>/<case>/ holds page.html (as served), meta.json (url, site) and
-expected.json (only the fields the case pins). Article cases also run through the normalizers so
-the authors/dates a user sees are pinned too.
+tests/fixtures/<family>/<case>/ holds page.html (the bytes as served), meta.json (url, site and
+the served Content-Type) and expected.json (only the fields the case pins). Pages are decoded the
+way the crawler decodes them, through Scrapy's HtmlResponse, so a page whose charset is declared
+only in a <meta> tag (the NukeViet cases are windows-1258) exercises encoding detection. Article
+cases may pin `normalized` values too (authors, published_at, view_count), so the values a user
+sees are checked, not only the raw strings.
 """
 from __future__ import annotations
 
 import json
+import unicodedata
 from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import parse_qsl
 
 import pytest
+from scrapy.http import HtmlResponse
 
 from crawler.pages.article import ArticlePage, looks_like_byline
 from crawler.pages.listing import ListingPage, NextLink, NextPostback
 from crawler.profiles.model import SiteProfile
 from crawler.sites import load_registry
-from pipelines.normalize import normalize_authors
+from pipelines.normalize import normalize_authors, normalize_datetime, normalize_view_count
 from tests.conftest import REPO_ROOT
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -37,7 +42,13 @@ def sites() -> dict[str, SiteProfile]:
 def _load(case: Path) -> tuple[dict, str, dict]:
     meta = json.loads((case / "meta.json").read_text(encoding="utf-8"))
     expected = json.loads((case / "expected.json").read_text(encoding="utf-8"))
-    return meta, (case / "page.html").read_text(encoding="utf-8"), expected
+    return meta, _decode(case, meta), expected
+
+
+def _decode(case: Path, meta: dict) -> str:
+    """page.html as the spider sees it: Scrapy picks the encoding (header, BOM, <meta>, sniffing)."""
+    headers = {"Content-Type": meta.get("content_type", "text/html")}
+    return HtmlResponse(meta["url"], body=(case / "page.html").read_bytes(), headers=headers).text
 
 
 def test_fixture_sets_are_present() -> None:
@@ -49,8 +60,13 @@ def test_article_fixture(case: Path, sites: dict[str, SiteProfile]) -> None:
     meta, html, expected = _load(case)
     page = ArticlePage(meta["url"], html, sites[meta["site"]])
     assert page.validate() is None
-    got = asdict(page.extract())
+    fields = page.extract()
+    normalized = expected.pop("normalized", None)
+    got = asdict(fields)
     assert {k: got[k] for k in expected} == expected
+    if normalized is not None:
+        assert {"authors": normalize_authors(fields.byline_raw), "published_at": normalize_datetime(fields.date_raw),
+                "view_count": normalize_view_count(fields.views_raw)} == normalized
 
 
 SEED = FIXTURES / "sharepoint_portal" / "article-seed"
@@ -95,13 +111,15 @@ def test_listing_fixture(case: Path, sites: dict[str, SiteProfile]) -> None:
     meta, html, expected = _load(case)
     page = ListingPage(meta["url"], html, sites[meta["site"]])
     assert page.article_links() == expected["article_links"]
-    nxt = page.next_page()
-    if expected["next_page"] is None:
+    nxt, want = page.next_page(), expected["next_page"]
+    if want is None:
         assert nxt is None
+    elif want["kind"] == "link":
+        assert nxt == NextLink(want["url"])
     else:
+        assert want["kind"] == "postback"
         assert isinstance(nxt, NextPostback)
-        assert (nxt.event_target, nxt.event_argument) == (expected["next_page"]["event_target"],
-                                                          expected["next_page"]["event_argument"])
+        assert (nxt.event_target, nxt.event_argument) == (want["event_target"], want["event_argument"])
 
 
 def test_postback_request_carries_the_pages_form_state(sites: dict[str, SiteProfile]) -> None:
@@ -177,3 +195,32 @@ def test_meta_and_jsonld_dates_are_fallbacks(sites: dict[str, SiteProfile]) -> N
     fields = ArticlePage("https://x.gov.vn/portal/pages/x.aspx", html, sites["sample"]).extract()
     assert (fields.date_raw, fields.provenance["date"]) == ("2025-07-16T09:42:31+07:00", "jsonld:datePublished")
     assert datetime.fromisoformat(fields.date_raw).utcoffset() is not None
+
+
+NFD_BYLINE_PAGE = """<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1258"></head>
+<body><div class="news_column panel panel-default" itemtype="http://schema.org/NewsArticle" itemscope>
+<div class="panel-body"><h1 class="title" itemprop="headline">Hội nghị giao ban tháng 7</h1>
+<div id="news-bodyhtml" class="bodytext"><p>Sáng ngày 28/7, xã tổ chức hội nghị giao ban./.</p></div>
+<div><p class="h5 text-right"><strong>Tác giả: </strong>Lê Minh Tâm</p>
+<p class="h5 text-right"><strong>Nguồn tin: </strong>UBND xã</p></div></div></div></body></html>"""
+
+
+def test_decomposed_pages_match_profile_text_selectors(sites: dict[str, SiteProfile]) -> None:
+    """A windows-1258 page carries tone marks as combining characters ("giả" is "gia" + U+0309);
+    the NukeViet profile's `p:contains("Tác giả")` must still find the author line."""
+    from crawler.sample_portal.markup import encode_cp1258
+
+    url = "http://127.0.0.1:8765/minhduc/vi/news/tin-tuc-su-kien/hoi-nghi-giao-ban-thang-7-1190.html"
+    text = HtmlResponse(url, body=encode_cp1258(NFD_BYLINE_PAGE), headers={"Content-Type": "text/html"}).text
+    assert "gia\u0309" in text  # as decoded: not NFC
+    fields = ArticlePage(url, text, sites["sample-nukeviet"]).extract()
+    assert fields.byline_raw == "Tác giả: Lê Minh Tâm"
+    assert fields.title == "Hội nghị giao ban tháng 7"
+    assert fields.body_text == "Sáng ngày 28/7, xã tổ chức hội nghị giao ban./."
+
+
+def test_decomposed_pager_label_is_the_next_link(sites: dict[str, SiteProfile]) -> None:
+    """Pager labels are compared after clean_text (NFC), so a decomposed "Tiếp" is still "Tiếp"."""
+    html = unicodedata.normalize("NFD", '<div class="Paging"><a href="?page=1">1</a> <a href="?page=3">Tiếp</a></div>')
+    page = ListingPage("https://x.gov.vn/portal/Pages/Tin.aspx?page=2", html, sites["sample"])
+    assert page.next_page() == NextLink("https://x.gov.vn/portal/Pages/Tin.aspx?page=3")

@@ -444,3 +444,231 @@ def test_today_clock_has_vietnamese_weekday() -> None:
     saturday = datetime(2026, 11, 28, 9, 0, tzinfo=timezone(timedelta(hours=7)))
     assert today_clock(saturday) == "Thứ bảy, 28/11/2026"
     assert today_clock(saturday + timedelta(days=1)) == "Chủ nhật, 29/11/2026"
+
+
+# ---------------------------------------------------------------- the commune portals (families 5 and 6)
+
+from crawler.sample_portal import SAMPLE_SITES, ground_truth_for  # noqa: E402
+from crawler.sample_portal import hatinh_new, nukeviet  # noqa: E402
+from crawler.sample_portal.markup import encode_cp1258  # noqa: E402
+
+COMMUNE_SLUGS = ("sample-hatinh", "sample-nukeviet")
+
+
+def fetch_raw(url: str) -> tuple[int, dict[str, str], bytes]:
+    """Status, headers and body bytes, without following redirects."""
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        with opener.open(url, timeout=10) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def nv_fetch(url: str) -> Page:
+    """A NukeViet page: windows-1258 bytes, decoded as the <meta> tag says, then NFC."""
+    status, headers, body = fetch_raw(url)
+    return Page(status, headers, unicodedata.normalize("NFC", body.decode("cp1258")))
+
+
+def text_of(sel: Selector, css: str | None = None) -> str:
+    """The cleaned text of the first element `css` matches (of `sel` itself without `css`)."""
+    found = sel.css(css) if css else [sel]
+    texts = found[0].xpath(".//text()").getall() if found else []
+    return " ".join(unicodedata.normalize("NFC", "".join(texts)).split())
+
+
+def test_index_lists_every_sample_portal(server: SamplePortalServer) -> None:
+    index = fetch(server.url + "/")
+    for href in ("/honglinh/portal/Pages/default.aspx", "/namhonglinh/vi", "/minhduc/vi/"):
+        assert index.sel.css(f'a[href="{href}"]'), href
+    assert set(SAMPLE_SITES) == {"sample", "sample-hatinh", "sample-nukeviet"}
+    assert fetch(server.url + "/namhonglinh/vi").status == 200
+    assert nv_fetch(server.url + "/minhduc/vi/").status == 200
+
+
+def test_hatinh_listing_pages_link_to_each_other(server: SamplePortalServer) -> None:
+    url = server.url + "/namhonglinh/vi/chuyen-muc/tin-tuc---su-kien"
+    first = fetch(url)
+    assert first.status == 200 and first.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert first.sel.css("span.date-time::text").get() == today_clock()  # the header clock trap
+    assert len(first.sel.css(".list-post > .post-show")) == 1 and len(first.sel.css(".list-post > .post-item")) == 4
+    assert first.sel.css(".list-post .post-item p.content") and first.sel.css(".list-post span.info-post-times")
+    links = first.sel.css(".list-post h4 a::attr(href)").getall()
+    assert len(links) == 5 and all(re.fullmatch(r"/namhonglinh/vi/bai-viet/[a-z0-9-]+", h) for h in links)
+    assert all(src.startswith("/namhonglinh/Others/") for src in first.sel.css(".list-post img::attr(src)").getall())
+    pager = [(a.css("::text").get(), a.attrib["href"]) for a in first.sel.css(".pagination a")]
+    path = "/namhonglinh/vi/chuyen-muc/tin-tuc---su-kien"
+    assert pager == [("2", path + "?page=2"), ("3", path + "?page=3"), ("›", path + "?page=2"), ("»", path + "?page=3")]
+    last = fetch(url + "?page=3")
+    assert not last.sel.css(".list-post > .post-show") and last.sel.css(".pagination .active span::text").get() == "3"
+    assert "›" not in last.sel.css(".pagination a::text").getall()
+    beyond = fetch(url + "?page=9")
+    assert beyond.status == 200 and not beyond.sel.css(".list-post h4") and beyond.sel.css(".no-data")
+
+
+def test_hatinh_article_page(server: SamplePortalServer) -> None:
+    post = next(p for p in server.hatinh.portal.posts() if p.title.startswith("Phường Nam Hồng Lĩnh chính thức"))
+    page = fetch(server.url + hatinh_new.post_path(post))
+    assert page.status == 200
+    assert page.sel.css(".detail-post h1.title-detail::text").get() == post.title
+    assert text_of(page.sel, ".detail-post .info-post-times") == "01/07/2025 08:30"
+    assert text_of(page.sel, ".detail-post .info-post-views") == "Lượt xem: 2.517"
+    assert page.sel.css(".breadcrumb li a::text").getall() == ["Trang chủ", "Tin tức - Sự kiện"]
+    assert text_of(page.sel, '.content-detail p[style*="right"]') == "Tin, ảnh: Hồng Nhung - Quang Vinh"
+    assert page.sel.css(".related-post .title-related::text").get() == "Tin cùng chuyên mục"
+    assert len(page.sel.css(".related-post .post-item")) == 5
+    assert len(page.sel.css(".main-menu a")) >= 30 and "Lượt truy cập:" in text_of(page.sel, ".footer")
+    image = page.sel.css(".content-detail img::attr(src)").get()
+    assert image.startswith("/namhonglinh/Others/2025/07/") and fetch_raw(server.url + image)[0] == 200
+
+
+def test_hatinh_unknown_paths(server: SamplePortalServer) -> None:
+    for path in ("/namhonglinh/vi/bai-viet/khong-co-bai-nay", "/namhonglinh/vi/chuyen-muc/thong-bao",
+                 "/namhonglinh/vi/trang/gioi-thieu"):
+        assert fetch(server.url + path).status == 404, path
+    status, headers, _ = fetch_raw(server.url + "/namhonglinh/")
+    assert status == 302 and headers["Location"] == "/namhonglinh/vi"
+
+
+def test_hatinh_decomposed_posts(server: SamplePortalServer) -> None:
+    """One post in six is stored in NFD; the ground truth (and so the archive) is NFC."""
+    posts = [p for p in server.hatinh.portal.posts() if p.decomposed]
+    assert 5 <= len(posts) <= 10
+    raw = fetch(server.url + hatinh_new.post_path(posts[0])).text
+    assert unicodedata.normalize("NFD", posts[0].title) in raw and posts[0].title not in raw
+    truth = {r["url"]: r for r in ground_truth_for("sample-hatinh", server.url)}
+    row = truth[server.url + hatinh_new.post_path(posts[0])]
+    assert row["title"] == posts[0].title and unicodedata.is_normalized("NFC", row["body_text"])
+
+
+def test_nukeviet_serves_windows_1258_declared_only_in_meta(server: SamplePortalServer) -> None:
+    status, headers, body = fetch_raw(server.url + "/minhduc/vi/news/tin-tuc-su-kien/")
+    assert status == 200 and headers["Content-Type"] == "text/html" and headers["X-Powered-By"].startswith("PHP/")
+    assert body.startswith(b'<!DOCTYPE html>\n<html lang="vi"')
+    assert b'<meta http-equiv="Content-Type" content="text/html; charset=windows-1258">' in body[:200]
+    text = body.decode("cp1258")
+    assert "ư\u0300" in text or "ê\u0301" in text  # tone marks as combining characters
+    assert unicodedata.normalize("NFC", text).count("Tin tức - Sự kiện") >= 2
+
+
+def test_encode_cp1258_keeps_every_corpus_text() -> None:
+    for site in (nukeviet.NukeVietSite(), hatinh_new.HaTinhSite()):
+        for post in site.portal.posts():
+            for text in (post.title, post.content.sapo or "", *post.content.text_blocks, post.content.byline or ""):
+                raw = encode_cp1258(text)
+                assert unicodedata.normalize("NFC", raw.decode("cp1258")) == unicodedata.normalize("NFC", text)
+    assert encode_cp1258("Thứ hai") == b"Th\xfd\xec hai"
+
+
+def test_nukeviet_listing_pages_and_pager(server: SamplePortalServer) -> None:
+    base = server.url + "/minhduc/vi/news/tin-tuc-su-kien/"
+    first = nv_fetch(base)
+    links = first.sel.css(".news_column .panel-body > h3 a::attr(href)").getall()
+    assert len(links) == 5 and all(re.fullmatch(r"/minhduc/vi/news/[a-z-]+/[a-z0-9-]+-\d+\.html", h) for h in links)
+    assert re.fullmatch(r"Thứ (hai|ba|tư|năm|sáu|bảy) - \d\d/\d\d/\d{4} \d\d:\d\d|Chủ nhật - .*",
+                        first.sel.css(".current-time::text").get())  # the header clock, in the date line's format
+    pager = [(a.css("::text").get(), a.attrib["href"]) for a in first.sel.css(".pagination a")]
+    assert pager == [("«", "#"), ("1", "#"), ("2", "/minhduc/vi/news/tin-tuc-su-kien/page-2"),
+                     ("3", "/minhduc/vi/news/tin-tuc-su-kien/page-3"), ("»", "/minhduc/vi/news/tin-tuc-su-kien/page-2")]
+    last = nv_fetch(base + "page-3")
+    assert last.sel.css(".pagination li.disabled a::text").getall() == ["»"]
+    assert nv_fetch(base + "page-4").status == 404
+    status, headers, _ = fetch_raw(base.rstrip("/"))
+    assert status == 301 and headers["Location"] == "/minhduc/vi/news/tin-tuc-su-kien/"
+
+
+def test_nukeviet_article_page(server: SamplePortalServer) -> None:
+    post = next(p for p in server.nukeviet.portal.posts() if p.published.isoformat() == "2025-07-28T11:07:31+07:00")
+    path = nukeviet.post_path(post)
+    assert re.fullmatch(r"/minhduc/vi/news/tin-tuc-su-kien/xa-minh-duc-danh-gia-[a-z0-9-]+-\d+\.html", path)
+    page = nv_fetch(server.url + path)
+    assert page.status == 200
+    assert page.sel.css('[itemprop="datePublished"]::attr(content)').get() == "2025-07-28T11:07:31+07:00"
+    assert page.sel.css(".news_column span.h5::text").get() == "Thứ hai - 28/07/2025 11:07"
+    assert text_of(page.sel, ".news_column .hitstotal") == "Lượt xem: 58"
+    assert [text_of(page.sel, p) for p in (".news_column p.h5:nth-child(1)", ".news_column p.h5:nth-child(2)")] == [
+        "Tác giả: Minh Tâm", "Nguồn tin: UBND xã Minh Đức"]
+    assert "Minh Tâm" not in text_of(page.sel, "#news-bodyhtml")
+    assert text_of(page.sel, ".comment-title") == "Ý kiến bạn đọc"
+    # the oldest post of its category: nothing older to list
+    assert page.sel.css(".other-news p.h3 strong::text").getall() == ["Những tin mới hơn"]
+    middle = server.nukeviet.portal.listing("tin-tuc-su-kien", 2)[0]
+    related = nv_fetch(server.url + nukeviet.post_path(middle)).sel
+    assert related.css(".other-news p.h3 strong::text").getall() == ["Những tin mới hơn", "Những tin cũ hơn"]
+    assert re.fullmatch(r"\(\d\d/\d\d/\d{4}\)", related.css(".other-news li h4 em::text").get())
+    assert page.sel.css(".temp-breadcrumbs [itemprop=name]::text").getall() == ["Trang nhất", "Tin Tức", "Tin tức - Sự kiện"]
+    # another category or an old alias: NukeViet redirects to the canonical URL
+    status, headers, _ = fetch_raw(server.url + path.replace("/tin-tuc-su-kien/", "/chinh-quyen/"))
+    assert status == 301 and headers["Location"] == path
+    assert nv_fetch(server.url + "/minhduc/vi/news/tin-tuc-su-kien/khong-co-1.html").status == 404
+
+
+@pytest.mark.parametrize("slug", COMMUNE_SLUGS)
+def test_commune_ground_truth_shape(slug: str, server: SamplePortalServer) -> None:
+    truth = ground_truth_for(slug, server.url)
+    site = server.hatinh if slug == "sample-hatinh" else server.nukeviet
+    assert len(truth) >= 40 and len({r["url"] for r in truth}) == len(truth)
+    assert all(set(r) == GT_KEYS and r["site"] == slug for r in truth)
+    assert all(r["url"].startswith(server.url + site.mount + "/vi/") for r in truth)
+    assert all(unicodedata.is_normalized("NFC", r["body_text"]) and "  " not in r["body_text"] for r in truth)
+    assert ground_truth_for(slug, server.mount_url(site.mount) + "/") == truth
+    assert ground_truth_for(slug, "http://x") == ground_truth_for(slug, "http://x")  # deterministic
+    sections = site.portal.sections
+    assert len(sections) >= 3 and all(site.portal.pages(s.slug) >= 2 for s in sections)
+    assert {r["category"] for r in truth} == {s.name for s in sections}
+    some = lambda predicate: any(predicate(r) for r in truth)  # noqa: E731
+    assert some(lambda r: r["view_count"] is None and r["views_raw"] is None)
+    assert some(lambda r: (r["view_count"] or 0) >= 1000 and re.fullmatch(r"Lượt xem: \d{1,3}\.\d{3}", r["views_raw"]))
+    assert some(lambda r: r["summary"] is None) and some(lambda r: len(r["categories"]) == 2)
+    assert some(lambda r: r["authors"] == []) and some(lambda r: len(r["authors"]) == 2)
+    assert some(lambda r: re.search(r"\d+/\d+/\d{4}", r["title"]))  # a date inside a title
+    today = datetime.now(timezone(timedelta(hours=7))).date().isoformat()
+    assert all(r["published_date"] < today for r in truth)
+
+
+def test_commune_ground_truth_dates() -> None:
+    hatinh = ground_truth_for("sample-hatinh", "http://h")
+    assert {len(r["published_at"]) for r in hatinh} == {10, 25}  # migrated posts: a day only
+    assert all(r["date_raw"].endswith(" 00:00") for r in hatinh if len(r["published_at"]) == 10)
+    nv = ground_truth_for("sample-nukeviet", "http://h")
+    assert all(r["date_raw"] == r["published_at"] and re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+07:00", r["date_raw"])
+               for r in nv)
+
+
+def _read_commune_page(slug: str, page: Page) -> dict:
+    """Read an article page the way a perfect reader would (a check of the ground truth, not of the crawler)."""
+    if slug == "sample-hatinh":
+        body, byline_css = ".content-detail > *", '[style*="right"]'
+        title, sapo, date = ".title-detail", ".sapo-detail", ".detail-post .info-post-times"
+        views, category = ".detail-post .info-post-views", ".breadcrumb li:last-child a"
+    else:
+        body, byline_css = "#news-bodyhtml > *", '[style*="right"]'
+        title, sapo, date = "h1[itemprop=headline]", ".hometext", None
+        views, category = ".hitstotal", ".temp-breadcrumbs li:last-child [itemprop=name]"
+    blocks = page.sel.css(body)
+    byline = None
+    if blocks and blocks[-1].css(byline_css):
+        byline, blocks = text_of(blocks[-1]), blocks[:-1]
+    summary = text_of(page.sel, sapo) or None
+    paragraphs = [summary] + [text_of(b) for b in blocks]
+    return {
+        "title": text_of(page.sel, title), "summary": summary,
+        "body_text": "\n\n".join(p for p in paragraphs if p),
+        "date_raw": text_of(page.sel, date) if date else page.sel.css("[itemprop=datePublished]::attr(content)").get(),
+        "views_raw": text_of(page.sel, views) or None, "category": text_of(page.sel, category), "byline": byline,
+    }
+
+
+@pytest.mark.parametrize("slug", COMMUNE_SLUGS)
+def test_commune_ground_truth_matches_rendered_pages(slug: str, server: SamplePortalServer) -> None:
+    for row in ground_truth_for(slug, server.url):
+        page = nv_fetch(row["url"]) if slug == "sample-nukeviet" else fetch(row["url"])
+        assert page.status == 200, row["url"]
+        got = _read_commune_page(slug, page)
+        for key in ("title", "summary", "body_text", "date_raw", "views_raw", "category"):
+            assert got[key] == row[key], (row["url"], key)

@@ -15,11 +15,16 @@ from scrapy.exceptions import UsageError
 
 from crawler.profiles import ProfileError
 from crawler.sites import resolve_sites
-from pipelines.outcome import EXIT_ARCHIVE, EXIT_BOOTSTRAP, EXIT_CONFIG
+from crawler.spiders.generic import check_generic_args
+from pipelines.lock import ArchiveBusyError, ArchiveLock
+from pipelines.outcome import EXIT_ARCHIVE, EXIT_BOOTSTRAP, EXIT_BUSY, EXIT_CONFIG
 from pipelines.schema import ArchiveError, open_archive
 
 if TYPE_CHECKING:
     import argparse
+
+# Arguments of the portal spider (-a NAME=VALUE); anything else is a typo worth stopping for.
+KNOWN_ARGUMENTS = {"site", "start_url", "full", "max_pages", "max_depth"}
 
 
 class Command(ScrapyCrawlCommand):
@@ -28,17 +33,35 @@ class Command(ScrapyCrawlCommand):
             "Run a spider of this project. For the portal spider: -a site=SLUG crawls one configured "
             "portal, no -a crawls every enabled one; -s ARCHIVE_DB=PATH picks the archive. Exit codes: "
             "0 ok, 1 Scrapy failed to start, 2 configuration error, 3 archive unusable, "
-            "4 a site yielded no articles, 5 interrupted."
+            "4 a site failed (see crawl_runs.problems), 5 interrupted, 6 another crawl is running on the archive."
         )
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) != 1:
             raise UsageError("give exactly one spider name, e.g. `scrapy crawl portal -a site=sample`")
-        if args[0] == "portal" and not self._preflight(opts.spargs):
+        if args[0] != "portal":
+            return super().run(args, opts)
+        if not self._preflight(opts.spargs):
             return
+        assert self.settings is not None
+        try:
+            lock = ArchiveLock(self.settings.get("ARCHIVE_DB") or "archive.db").acquire()
+        except ArchiveBusyError as exc:
+            self._fail(EXIT_BUSY, str(exc))
+            return
+        except OSError as exc:
+            self._fail(EXIT_ARCHIVE, f"archive lock {exc.filename}: {exc.strerror}")
+            return
+        try:
+            if self._check_archive():
+                self._crawl(args[0], opts.spargs)
+        finally:
+            lock.release()
+
+    def _crawl(self, name: str, spargs: dict[str, str]) -> None:
         assert self.crawler_process
-        crawler = self._create_crawler(args[0])
-        self.crawler_process.crawl(crawler, **opts.spargs)
+        crawler = self._create_crawler(name)
+        self.crawler_process.crawl(crawler, **spargs)
         self.crawler_process.start()
         if self.crawler_process.bootstrap_failed:
             self.exitcode = EXIT_BOOTSTRAP
@@ -46,15 +69,22 @@ class Command(ScrapyCrawlCommand):
         self.exitcode = int(crawler.stats.get_value("portal/exit_code", 0) or 0) if crawler.stats else 0
 
     def _preflight(self, spargs: dict[str, str]) -> bool:
-        """Check sites, profiles and the archive; print one clear line and set the exit code if not."""
+        """Check arguments, sites and profiles; print one clear line and set the exit code if not."""
         assert self.settings is not None
-        unknown = set(spargs) - {"site", "start_url"}
+        unknown = set(spargs) - KNOWN_ARGUMENTS
         try:
             if unknown:
-                raise ProfileError(f"unknown spider argument(s): {', '.join(sorted(unknown))} (known: site, start_url)")
+                raise ProfileError(f"unknown spider argument(s): {', '.join(sorted(unknown))} "
+                                   f"(known: {', '.join(sorted(KNOWN_ARGUMENTS))})")
+            check_generic_args(spargs)
             resolve_sites(self.settings, spargs.get("site"), spargs.get("start_url"))
         except ProfileError as exc:
             return self._fail(EXIT_CONFIG, f"configuration error: {exc}")
+        return True
+
+    def _check_archive(self) -> bool:
+        """Open the archive once (creating it and applying migrations) to fail fast and clearly."""
+        assert self.settings is not None
         path = self.settings.get("ARCHIVE_DB") or "archive.db"
         try:
             open_archive(path, timeout=self.settings.getfloat("PORTAL_SQLITE_TIMEOUT", 30.0)).close()

@@ -15,7 +15,7 @@ from parsel import Selector
 
 from crawler.pages.html import first_element, first_text, paragraphs
 from crawler.profiles.model import SiteProfile
-from pipelines.normalize import clean_text, normalize_authors
+from pipelines.normalize import clean_text, normalize_authors, to_nfc
 
 # A line that carries a view counter (the date line often does too).
 VIEW_LABEL_RE = re.compile(r"lượt\s*xem|lượt\s*đọc|\bxem\s*:|\bviews?\b", re.IGNORECASE)
@@ -52,7 +52,10 @@ class ArticlePage:
         self.url = url
         self.profile = profile
         self.rules = profile.article
-        self.sel = Selector(text=html)
+        # NFC before parsing, not only on the extracted strings: pages in legacy code pages
+        # (windows-1258) or pasted from some editors carry decomposed tone marks, and selectors
+        # that match text (`p:contains("Tác giả")`) must see the same characters a profile names.
+        self.sel = Selector(text=to_nfc(html))
 
     def validate(self) -> str | None:
         """A short reason when this page is not an article (``no_title``, ``no_body``...), else None."""

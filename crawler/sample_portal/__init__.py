@@ -7,6 +7,12 @@ What lives where:
 - ``seed_article.txt``: the real article of honglinh.hatinh.gov.vn, served verbatim.
 - ``sharepoint.py``: family 1, SharePoint "portal/Pages" (mounted at ``/honglinh``): pages and
   ASP.NET postback pagination.
+- ``hatinh_new.py``: family 5, the new Hà Tĩnh platform (mounted at ``/namhonglinh``, site slug
+  ``sample-hatinh``); ``nukeviet.py``: family 6, NukeViet in windows-1258 (mounted at
+  ``/minhduc``, site slug ``sample-nukeviet``). Their content comes from ``commune_corpus.py``
+  (posts, listings) and ``commune_phrases.py`` (text pools); ``markup.py`` holds their shared HTML
+  helpers and the windows-1258 encoder.
+- ``catalog.py``: site slug -> mount and ground truth (``ground_truth_for(slug, base_url)``).
 - ``server.py``: ``SamplePortalServer`` (127.0.0.1 only), the request log and fault injection.
 - ``__main__.py``: ``python -m crawler.sample_portal --port PORT``.
 """
@@ -22,8 +28,10 @@ from crawler.sample_portal.corpus import (
     ground_truth,
 )
 from crawler.sample_portal.server import Fault, RequestRecord, SamplePortalServer, check_loopback, serve
+from crawler.sample_portal.catalog import SAMPLE_SITES, ground_truth_for
 
 __all__ = [
     "CATEGORIES", "ITEMS_PER_PAGE", "Article", "Category", "CategoryListing", "Fault", "RequestRecord",
-    "SamplePortal", "SamplePortalServer", "check_loopback", "ground_truth", "serve",
+    "SAMPLE_SITES", "SamplePortal", "SamplePortalServer", "check_loopback", "ground_truth", "ground_truth_for",
+    "serve",
 ]

@@ -47,7 +47,11 @@ def main(argv: list[str] | None = None) -> int:
     server.start()
     print(f"Sample portals at {server.url}/", flush=True)
     print(f"SharePoint portal/Pages: {server.portal_url}/portal/Pages/default.aspx "
-          f"({portal.article_count} articles). Ctrl-C stops.", file=sys.stderr, flush=True)
+          f"({portal.article_count} articles)", file=sys.stderr)
+    for site in (server.hatinh, server.nukeviet):
+        print(f"{site.family}: {server.mount_url(site.mount)}{site.home} ({len(site.portal)} articles, "
+              f"site={site.slug})", file=sys.stderr)
+    print("Ctrl-C stops.", file=sys.stderr, flush=True)
     while not stop.wait(0.5):
         pass
     server.stop()

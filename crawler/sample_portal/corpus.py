@@ -7,6 +7,9 @@ What lives where:
   truth checks (bylines, date styles, views, two-category listing...), generated articles up to
   ``BASE_ARTICLE_COUNT``, optional lazily generated extra articles for benchmarks, and articles
   added later by ``publish()``. ``ground_truth()`` is computed from this structured data only.
+  The article generator (``ArticleSpec``, ``compose_article``, ``compose_unique``, ``make_byline``,
+  ``content_truth``) takes a ``phrases.Voice``, so the commune portals (``commune_corpus.py``)
+  write their articles with it too.
 - ``sharepoint.py``: how the family-1 SharePoint pages render this content.
 - ``server.py``: the HTTP server that mounts sample portals and logs requests.
 
@@ -163,11 +166,15 @@ class Article:
 # ---------------------------------------------------------------- how values are displayed
 
 
+def ascii_fold(text: str) -> str:
+    """Vietnamese without its marks, in ASCII: ``Đồng Nai`` -> ``Dong Nai``."""
+    folded = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in folded if not unicodedata.combining(c)).encode("ascii", "ignore").decode()
+
+
 def slugify(title: str, limit: int = 60) -> str:
     """A title folded to ASCII words joined by '-', cut at `limit` characters like the platform."""
-    folded = unicodedata.normalize("NFKD", title.replace("đ", "d").replace("Đ", "D"))
-    ascii_text = "".join(c for c in folded if not unicodedata.combining(c)).encode("ascii", "ignore").decode()
-    return re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-")[:limit].rstrip("-")
+    return re.sub(r"[^A-Za-z0-9]+", "-", ascii_fold(title)).strip("-")[:limit].rstrip("-")
 
 
 def format_date_line(when: datetime, style: str) -> str:
@@ -179,10 +186,10 @@ def format_date_line(when: datetime, style: str) -> str:
 
 
 def format_views(views: int) -> str:
-    return "Lượt xem: " + _thousands(views)
+    return "Lượt xem: " + thousands(views)
 
 
-def _thousands(n: int) -> str:
+def thousands(n: int) -> str:
     """Vietnamese digit grouping: 1234 -> '1.234'."""
     return f"{n:,}".replace(",", ".")
 
@@ -191,7 +198,7 @@ def _thousands(n: int) -> str:
 
 
 @dataclass
-class _Spec:
+class ArticleSpec:
     """What an article must be; text not given here is generated from the topic."""
 
     category: str
@@ -227,9 +234,13 @@ def _season(month: int) -> str:
     return "vụ Xuân" if month <= 5 else "vụ Hè Thu" if month <= 9 else "vụ Đông"
 
 
-def _slots(rng: random.Random, published: datetime) -> dict[str, object]:
-    """Values for the template slots of one article, consistent across its paragraphs."""
-    kind, name = rng.choice(phrases.PLACES)
+def _slots(rng: random.Random, published: datetime, voice: phrases.Voice) -> dict[str, object]:
+    """Values for the template slots of one article, consistent across its paragraphs.
+
+    The voice's fixed slots (e.g. ``commune``) come last and draw nothing from `rng`, so adding
+    them leaves every other portal's articles as they were.
+    """
+    kind, name = rng.choice(voice.places)
     event = published - timedelta(days=rng.choice((0, 0, 1, 1, 2)))  # news is posted 0-2 days later
     y, m = published.year, published.month
     return {
@@ -239,36 +250,38 @@ def _slots(rng: random.Random, published: datetime) -> dict[str, object]:
         "n": rng.randint(2, 9), "n2": rng.randint(12, 48), "n3": rng.randint(5, 14), "big": rng.randint(120, 980),
         "pct": _decimal(rng.uniform(85, 99)), "pct2": _decimal(rng.uniform(60, 120)),
         "pct3": _decimal(rng.uniform(90, 99.9)),
-        "official": rng.choice(phrases.OFFICIALS), "period": _period(published), "season": _season(m),
-        "yield_": rng.randint(52, 62), "area": _decimal(rng.uniform(150, 480)), "street": rng.choice(phrases.STREETS),
+        "official": rng.choice(voice.officials), "period": _period(published), "season": _season(m),
+        "yield_": rng.randint(52, 62), "area": _decimal(rng.uniform(150, 480)), "street": rng.choice(voice.streets),
         "length": _decimal(rng.uniform(0.8, 4.5)), "hour": rng.randint(7, 22),
-        "money_small": _thousands(rng.choice((1, 2, 3, 5)) * 1_000_000),
-        "money_big": _thousands(rng.randint(12, 25) * 10_000_000),
-        "students": _thousands(rng.randint(5200, 9800)),
+        "money_small": thousands(rng.choice((1, 2, 3, 5)) * 1_000_000),
+        "money_big": thousands(rng.randint(12, 25) * 10_000_000),
+        "students": thousands(rng.randint(5200, 9800)),
         "roman": "VIII" if y <= 2021 else "IX",
-        "School": f"Trường {rng.choice(phrases.SCHOOL_LEVELS)} {name}",
+        "School": f"Trường {rng.choice(voice.school_levels)} {name}",
+        **voice.fixed_slots,
     }
 
 
-def _make_byline(style: str, rng: random.Random) -> tuple[str | None, tuple[str, ...]]:
-    """A byline as displayed, and the person names a perfect reader takes from it."""
+def make_byline(style: str, rng: random.Random,
+                voice: phrases.Voice = phrases.HONG_LINH) -> tuple[str | None, tuple[str, ...]]:
+    """A byline as displayed (one of BYLINE_STYLES), and the person names a perfect reader takes from it."""
     if style == "none":
         return None, ()
     if style == "admin":
         return "Admin", ()
     if style == "full":
-        name = rng.choice(phrases.FULL_NAMES)
+        name = rng.choice(voice.full_names)
         return f"Tác giả: {name}", (name,)
-    first = rng.choice(phrases.REPORTERS)
+    first = rng.choice(voice.reporters)
     single = {
         "bare": first,
         "period": f"{first}.",
-        "paren": f"{first} ({rng.choice(phrases.UNITS_IN_PARENS)})",
-        "dash": f"{first} - {rng.choice(phrases.UNITS_AFTER_DASH)}",
+        "paren": f"{first} ({rng.choice(voice.units_in_parens)})",
+        "dash": f"{first} - {rng.choice(voice.units_after_dash)}",
     }
     if style in single:
         return single[style], (first,)
-    second = rng.choice([r for r in phrases.REPORTERS if r != first])
+    second = rng.choice([r for r in voice.reporters if r != first])
     if style == "credit":
         return f"Tin, ảnh: {first} - {second}", (first, second)
     return f"{first} - {second}".upper(), (first, second)  # "upper"
@@ -286,10 +299,12 @@ def _dress(paragraphs: list[str], caption: str | None, rng: random.Random) -> tu
     return tuple(blocks)
 
 
-def _compose(spec: _Spec, article_id: int, rng: random.Random) -> Article:
-    topics = phrases.TOPICS[spec.category]
-    topic = phrases.TOPICS_BY_NAME[spec.topic] if spec.topic else rng.choice(topics)
-    slots = {**_slots(rng, spec.published), **spec.slots}
+def compose_article(spec: ArticleSpec, article_id: int, rng: random.Random,
+                    voice: phrases.Voice = phrases.HONG_LINH) -> Article:
+    """An article as `spec` asks, its text drawn from `voice`'s topics for the spec's category."""
+    topics = voice.topics[spec.category]
+    topic = voice.topic(spec.topic) if spec.topic else rng.choice(topics)
+    slots = {**_slots(rng, spec.published, voice), **spec.slots}
 
     def fill(template: str) -> str:
         return template.format(**slots)
@@ -299,7 +314,7 @@ def _compose(spec: _Spec, article_id: int, rng: random.Random) -> Article:
     paragraphs = [fill(topic.openers[v]), *map(fill, middles), fill(rng.choice(topic.closers))]
     with_figure = rng.random() < 0.4 if spec.figure is None else spec.figure
     caption = fill(rng.choice(topic.captions)) if with_figure else None
-    byline, authors = spec.byline or _make_byline(spec.byline_style, rng)
+    byline, authors = spec.byline or make_byline(spec.byline_style, rng, voice)
     return Article(
         id=article_id,
         title=spec.title or fill(topic.titles[v]),
@@ -338,41 +353,41 @@ def _seed_article(article_id: int) -> Article:
     )
 
 
-def _vn(*parts: int) -> datetime:
+def vn_time(*parts: int) -> datetime:
     return datetime(*parts, tzinfo=VN_TZ)
 
 
-def _pinned_specs() -> list[_Spec]:
+def _pinned_specs() -> list[ArticleSpec]:
     """Articles whose features the ground truth pins; the rest of the corpus is drawn at random."""
     thuan_loc = {"place": "xã Thuận Lộc", "Place": "Xã Thuận Lộc", "placename": "Thuận Lộc"}
     return [
-        _Spec("Tin-tuc-su-kien", _vn(2019, 12, 16, 10, 20), "time", 1234, topic="council", variant=2, figure=True,
+        ArticleSpec("Tin-tuc-su-kien", vn_time(2019, 12, 16, 10, 20), "time", 1234, topic="council", variant=2, figure=True,
               title="Kỳ họp thứ 7 HĐND thị xã khóa VIII ngày 15/12/2019",  # a date in the title: a trap
               byline=("Tin, ảnh: Hữu Bình - Thanh Trúc", ("Hữu Bình", "Thanh Trúc")),
               slots={"n": 7, "roman": "VIII", "d": 15, "m": 12}),
-        _Spec("Van-hoa-xa-hoi", _vn(2019, 9, 3, 8, 5), "loose", 2517, topic="education", variant=0,
+        ArticleSpec("Van-hoa-xa-hoi", vn_time(2019, 9, 3, 8, 5), "loose", 2517, topic="education", variant=0,
               title="Thị xã Hồng Lĩnh sẵn sàng cho năm học mới 2019-2020", byline=("Lê Quang (TTTT)", ("Lê Quang",))),
-        _Spec("Quoc-phong-an-ninh", _vn(2020, 2, 14, 9, 30), "time", 862, topic="military", variant=0, figure=True,
+        ArticleSpec("Quoc-phong-an-ninh", vn_time(2020, 2, 14, 9, 30), "time", 862, topic="military", variant=0, figure=True,
               title="Hồng Lĩnh tổ chức lễ giao nhận quân năm 2020",
               byline=("MINH ĐỨC - HOÀNG LONG", ("Minh Đức", "Hoàng Long"))),
-        _Spec("Kinh-te", _vn(2021, 1, 25, 7, 50), "day", None, topic="agriculture",
+        ArticleSpec("Kinh-te", vn_time(2021, 1, 25, 7, 50), "day", None, topic="agriculture",
               byline=("Phan Tuấn - HND thị xã", ("Phan Tuấn",))),
-        _Spec("Van-hoa-xa-hoi", _vn(2022, 6, 8, 15, 10), "time", 97, has_sapo=False, topic="health",
+        ArticleSpec("Van-hoa-xa-hoi", vn_time(2022, 6, 8, 15, 10), "time", 97, has_sapo=False, topic="health",
               byline=("Tác giả: Nguyễn Văn Hùng", ("Nguyễn Văn Hùng",))),
-        _Spec("Tin-tuc-su-kien", _vn(2017, 4, 12, 9, 0), "day", None, topic="reform", byline=("Admin", ())),
-        _Spec("Quoc-phong-an-ninh", _vn(2023, 3, 21, 7, 45), "loose", 1050, topic="police",
+        ArticleSpec("Tin-tuc-su-kien", vn_time(2017, 4, 12, 9, 0), "day", None, topic="reform", byline=("Admin", ())),
+        ArticleSpec("Quoc-phong-an-ninh", vn_time(2023, 3, 21, 7, 45), "loose", 1050, topic="police",
               byline=("Trần Minh.", ("Trần Minh",))),
-        _Spec("Kinh-te", _vn(2022, 12, 28, 16, 20), "time", 4312, has_sapo=False, topic="rural", variant=1,
+        ArticleSpec("Kinh-te", vn_time(2022, 12, 28, 16, 20), "time", 4312, has_sapo=False, topic="rural", variant=1,
               secondary=("Tin-tuc-su-kien",), title="Xã Thuận Lộc đạt chuẩn nông thôn mới nâng cao năm 2022",
               byline=(None, ()), slots=thuan_loc),
-        _Spec("Van-hoa-xa-hoi", _vn(2024, 9, 5, 7, 30), "time", 645, topic="education",
+        ArticleSpec("Van-hoa-xa-hoi", vn_time(2024, 9, 5, 7, 30), "time", 645, topic="education",
               secondary=("Tin-tuc-su-kien",), byline=("Thu Hà", ("Thu Hà",))),
-        _Spec("Van-hoa-xa-hoi", _vn(2016, 5, 19, 14, 0), "day", None, has_sapo=False, topic="culture",
+        ArticleSpec("Van-hoa-xa-hoi", vn_time(2016, 5, 19, 14, 0), "day", None, has_sapo=False, topic="culture",
               byline=(None, ())),
     ]
 
 
-def _deck(rng: random.Random, items: list, n: int) -> list:
+def deck(rng: random.Random, items: list, n: int) -> list:
     """`n` draws from `items` in the given proportions, shuffled: variety guaranteed, order random."""
     deck = (items * (n // len(items) + 1))[:n]
     rng.shuffle(deck)
@@ -380,24 +395,24 @@ def _deck(rng: random.Random, items: list, n: int) -> list:
 
 
 def _random_date(rng: random.Random, style: str) -> datetime:
-    day = _vn(2016, 1, 4) + timedelta(days=rng.randrange(3270))  # up to December 2024
+    day = vn_time(2016, 1, 4) + timedelta(days=rng.randrange(3270))  # up to December 2024
     when = day.replace(hour=rng.randint(7, 17), minute=rng.randrange(60))
     if style == "loose":  # make the missing zero-padding visible: 8:05 - 3/9/2019
         when = when.replace(day=rng.randint(1, 9), month=rng.randint(1, 9), hour=rng.randint(7, 9))
     return when
 
 
-def _generated_specs(rng: random.Random, counts: dict[str, int]) -> list[_Spec]:
+def _generated_specs(rng: random.Random, counts: dict[str, int]) -> list[ArticleSpec]:
     n = sum(counts.values())
-    styles = _deck(rng, ["time"] * 6 + ["loose"] * 2 + ["day"] * 2, n)
-    views = _deck(rng, ["none"] * 2 + ["big"] * 2 + ["small"] * 6, n)
-    sapos = _deck(rng, [True, True, True, False], n)
-    bylines = _deck(rng, ["bare"] * 4 + list(BYLINE_STYLES[1:]) + ["none"], n)
+    styles = deck(rng, ["time"] * 6 + ["loose"] * 2 + ["day"] * 2, n)
+    views = deck(rng, ["none"] * 2 + ["big"] * 2 + ["small"] * 6, n)
+    sapos = deck(rng, [True, True, True, False], n)
+    bylines = deck(rng, ["bare"] * 4 + list(BYLINE_STYLES[1:]) + ["none"], n)
     categories = [slug for slug, k in counts.items() for _ in range(k)]
     specs = []
     for i, slug in enumerate(categories):
         count = {"none": None, "big": rng.randint(1000, 25000), "small": rng.randint(15, 980)}[views[i]]
-        specs.append(_Spec(slug, _random_date(rng, styles[i]), styles[i], count, sapos[i], bylines[i]))
+        specs.append(ArticleSpec(slug, _random_date(rng, styles[i]), styles[i], count, sapos[i], bylines[i]))
     return specs
 
 
@@ -409,25 +424,26 @@ def build_base_corpus(seed: int = CORPUS_SEED) -> list[Article]:
     for spec in pinned:
         counts[spec.category] -= 1
     counts["Quoc-phong-an-ninh"] -= 1  # the seed article
-    plan: list[_Spec | None] = [None, *pinned, *_generated_specs(rng, counts)]  # None: the seed
-    seed_when = _vn(2018, 10, 10, 14, 55)
+    plan: list[ArticleSpec | None] = [None, *pinned, *_generated_specs(rng, counts)]  # None: the seed
+    seed_when = vn_time(2018, 10, 10, 14, 55)
     order = sorted(range(len(plan)), key=lambda i: plan[i].published if plan[i] else seed_when)
     articles: list[Article] = []
     titles: set[str] = set()
     for rank, i in enumerate(order):
         article_id = BASE_ID0 + rank * BASE_ID_STEP
         spec = plan[i]
-        article = _seed_article(article_id) if spec is None else _unique(spec, article_id, seed, i, titles)
+        article = _seed_article(article_id) if spec is None else compose_unique(spec, article_id, seed, i, titles)
         titles.add(article.title)
         articles.append(article)
     return articles
 
 
-def _unique(spec: _Spec, article_id: int, seed: int, position: int, taken: set[str]) -> Article:
+def compose_unique(spec: ArticleSpec, article_id: int, seed: int | str, position: int, taken: set[str],
+                   voice: phrases.Voice = phrases.HONG_LINH) -> Article:
     """Compose an article whose title no other base article has (a few redraws suffice)."""
     rng = random.Random(f"{seed}:base:{position}")
     for _ in range(20):
-        article = _compose(spec, article_id, rng)
+        article = compose_article(spec, article_id, rng, voice)
         if article.title not in taken:
             return article
     raise RuntimeError(f"no unique title for base article {position}")
@@ -470,7 +486,7 @@ class SamplePortal:
     def _add_extra_plan(self, n: int) -> None:
         """Three compact values per extra article; its text is generated when asked for."""
         rng = random.Random(f"{self.seed}:extra")
-        start = int(_vn(2016, 1, 1).timestamp())
+        start = int(vn_time(2016, 1, 1).timestamp())
         for j in range(n):
             ts = start + rng.randrange(3287) * 86400 + rng.randrange(390, 1080) * 60  # 06:30-18:00
             self._keys.append(ts * KEY_SCALE + EXTRA_ID0 + j)
@@ -492,7 +508,7 @@ class SamplePortal:
         idx = len(self._base) + j
         rng = random.Random(f"{self.seed}:extra:{j}")
         views = self._views[idx]
-        spec = _Spec(
+        spec = ArticleSpec(
             category=CATEGORIES[self._cats[idx]].slug,
             published=datetime.fromtimestamp(self._keys[idx] // KEY_SCALE, VN_TZ),
             date_style=rng.choices(DATE_STYLES, weights=(6, 2, 2))[0],
@@ -500,7 +516,7 @@ class SamplePortal:
             has_sapo=rng.random() < 0.75,
             byline_style=rng.choice(BYLINE_STYLES),
         )
-        return _compose(spec, EXTRA_ID0 + j, rng)
+        return compose_article(spec, EXTRA_ID0 + j, rng)
 
     # -- looking articles up
 
@@ -618,8 +634,8 @@ class SamplePortal:
         latest = max(self._keys) // KEY_SCALE
         when = datetime.fromtimestamp(latest + 3 * 3600 + 17 * 60, VN_TZ).replace(second=0)
         rng = random.Random(f"{self.seed}:published:{j}")
-        spec = _Spec(slug, when, "time", rng.randint(1, 40), True, rng.choice(BYLINE_STYLES[:6]))
-        article = _compose(spec, PUBLISHED_ID0 + j, rng)
+        spec = ArticleSpec(slug, when, "time", rng.randint(1, 40), True, rng.choice(BYLINE_STYLES[:6]))
+        article = compose_article(spec, PUBLISHED_ID0 + j, rng)
         self._published.append(article)
         idx = len(self._keys)
         self._keys.append(article.sort_key)
@@ -647,31 +663,42 @@ def _origin(base_url: str) -> str:
     return origin
 
 
-def _clean(text: str) -> str:
+def truth_text(text: str) -> str:
     """NFC, whitespace runs (no-break spaces included) collapsed to one space, trimmed."""
     return " ".join(unicodedata.normalize("NFC", text).split())
 
 
+def content_truth(article: Article) -> dict:
+    """The ground-truth fields every platform shows the same way: title, sapo, body, authors, day.
+
+    The body is what a reader sees: the sapo first, then the content's paragraphs (captions
+    included), without the byline.
+    """
+    paragraphs = ([article.sapo] if article.sapo else []) + list(article.text_blocks)
+    return {
+        "title": truth_text(article.title),
+        "summary": truth_text(article.sapo) if article.sapo else None,
+        "body_text": "\n\n".join(p for p in map(truth_text, paragraphs) if p),
+        "authors": list(article.authors),
+        "published_date": article.published.date().isoformat(),
+        "view_count": article.views,
+    }
+
+
 def article_truth(article: Article, origin: str) -> dict:
     """The ground-truth row of one article; `origin` is e.g. ``http://127.0.0.1:8765``."""
-    paragraphs = ([article.sapo] if article.sapo else []) + list(article.text_blocks)
     date_raw = article.date_line + (f" {article.views_text}" if article.views is not None else "")
     timed = article.date_style != "day"
     return {
+        **content_truth(article),
         "url": origin + article.path,
         "site": SITE_SLUG,
-        "title": _clean(article.title),
-        "summary": _clean(article.sapo) if article.sapo else None,
-        "body_text": "\n\n".join(p for p in map(_clean, paragraphs) if p),
-        "authors": list(article.authors),
         "category": article.category.name,
         "categories": [CATEGORY_BY_SLUG[s].name for s in article.categories],
         "published_at": article.published.isoformat(timespec="seconds") if timed
         else article.published.date().isoformat(),
-        "published_date": article.published.date().isoformat(),
-        "date_raw": _clean(date_raw),
-        "view_count": article.views,
-        "views_raw": _clean(date_raw) if article.views is not None else None,
+        "date_raw": truth_text(date_raw),
+        "views_raw": truth_text(date_raw) if article.views is not None else None,
     }
 
 

@@ -5,13 +5,17 @@ topics with title / sapo / paragraph / caption templates); ``corpus.py`` draws f
 seeded random generator and fills the ``{slots}``. Every closing paragraph ends with ``./.`` as
 Hà Tĩnh portal articles do, so an article without a byline still ends with an ordinary sentence.
 
+A ``Voice`` bundles the pools one portal writes with; ``HONG_LINH`` (the SharePoint sample portal)
+is built from the pools below, other portals' voices live beside their own phrases
+(``commune_phrases.py``).
+
 Slots available to templates (see ``corpus._slots``): place, Place, placename, year, school_year, d,
 m (event day and month, not zero-padded), next_year, n, n2, n3, big, pct, pct2, pct3, official, period, season,
 yield_, area, street, length, students, money_small, money_big, hour, roman, School.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -734,3 +738,31 @@ def _check_alignment() -> None:
 
 
 _check_alignment()
+
+
+@dataclass(frozen=True)
+class Voice:
+    """The pools one sample portal's articles are written from: places, people, topics.
+
+    ``topics`` maps the portal's category slugs to their topics; ``fixed_slots`` are template slots
+    that are the same in every article of the portal (``commune``: "phường Nam Hồng Lĩnh").
+    """
+
+    places: tuple[tuple[str, str], ...]
+    officials: tuple[str, ...]
+    streets: tuple[str, ...]
+    school_levels: tuple[str, ...]
+    reporters: tuple[str, ...]
+    full_names: tuple[str, ...]
+    units_in_parens: tuple[str, ...]
+    units_after_dash: tuple[str, ...]
+    topics: dict[str, tuple[Topic, ...]]
+    fixed_slots: dict[str, str] = field(default_factory=dict)
+
+    def topic(self, name: str) -> Topic:
+        """The topic called `name` in any of this voice's categories."""
+        return next(t for topics in self.topics.values() for t in topics if t.name == name)
+
+
+HONG_LINH = Voice(PLACES, OFFICIALS, STREETS, SCHOOL_LEVELS, REPORTERS, FULL_NAMES, UNITS_IN_PARENS,
+                  UNITS_AFTER_DASH, TOPICS)

@@ -1,8 +1,9 @@
 """The local HTTP server of the sample portals (127.0.0.1 only, standard library only).
 
 What lives where: ``SamplePortalServer`` owns a ``ThreadingHTTPServer``, the mounted sites (path
-prefix -> site object; ``/honglinh`` is the SharePoint portal of ``sharepoint.py``; portals of
-other platform families are mounted beside it later), the request log and the fault table. The
+prefix -> site object: ``/honglinh`` is the SharePoint portal of ``sharepoint.py``,
+``/namhonglinh`` the new Hà Tĩnh platform of ``hatinh_new.py``, ``/minhduc`` the NukeViet portal
+of ``nukeviet.py``), the request log and the fault table. The
 server answers ``/`` (an index of the portals), ``/robots.txt`` (allow all) and 404 for anything
 outside a mount; a site answers everything below its prefix.
 
@@ -25,6 +26,8 @@ from typing import Protocol
 from urllib.parse import parse_qs, urlsplit
 
 from crawler.sample_portal.corpus import SamplePortal
+from crawler.sample_portal.hatinh_new import HaTinhSite
+from crawler.sample_portal.nukeviet import NukeVietSite
 from crawler.sample_portal.sharepoint import SharePointSite
 
 Reply = tuple[int, dict[str, str], bytes]
@@ -88,7 +91,13 @@ class SamplePortalServer:
                  log_requests: bool = True, verbose: bool = False) -> None:
         host = check_loopback(host)
         self.portal = portal if portal is not None else SamplePortal()
-        self.sites: dict[str, Site] = {self.portal.mount.lower(): SharePointSite(self.portal)}
+        self.hatinh = HaTinhSite()
+        self.nukeviet = NukeVietSite()
+        self.sites: dict[str, Site] = {
+            self.portal.mount.lower(): SharePointSite(self.portal),
+            self.hatinh.mount.lower(): self.hatinh,
+            self.nukeviet.mount.lower(): self.nukeviet,
+        }
         self.requests: list[RequestRecord] = []
         self.faults: dict[str, int | Fault] = {}
         self.log_requests = log_requests
@@ -117,6 +126,10 @@ class SamplePortalServer:
     def portal_url(self) -> str:
         """The base URL of the SharePoint sample portal, e.g. ``http://127.0.0.1:8765/honglinh``."""
         return self.url + self.portal.mount
+
+    def mount_url(self, mount: str) -> str:
+        """The base URL of the portal mounted at `mount`, e.g. ``http://127.0.0.1:8765/minhduc``."""
+        return self.url + mount
 
     def start(self) -> SamplePortalServer:
         if self._thread is None:
@@ -197,6 +210,9 @@ def _plain_page(status: int, message: str) -> Reply:
 
 class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True  # a client's open keep-alive connection never blocks shutdown
+    # The default backlog (5) refuses connections when a crawl opens many at once on a loaded
+    # machine; real servers queue them, and a refused connection would read as a portal failure.
+    request_queue_size = 128
 
     def __init__(self, address: tuple[str, int], owner: SamplePortalServer) -> None:
         self.owner = owner

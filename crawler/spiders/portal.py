@@ -1,11 +1,13 @@
 """The `portal` spider: walks configured portals' category listings and yields their articles.
 
 Thin on purpose: site knowledge is in the profiles (crawler/profiles/), extraction in the page
-objects (crawler/pages/). The spider only turns responses into page objects and page objects'
-answers into requests and items. Contract (DESIGN.md):
+objects (crawler/pages/), the incremental policy in crawler/incremental.py. The spider only turns
+responses into page objects and page objects' answers into requests and items. Contract
+(DESIGN.md):
 
     scrapy crawl portal -a site=SLUG      one configured portal
     scrapy crawl portal                   every enabled configured portal
+    -a full=1                             walk every listing page (default: incremental)
 """
 from __future__ import annotations
 
@@ -13,11 +15,14 @@ from typing import TYPE_CHECKING, Any, AsyncIterator, Iterator
 
 import scrapy
 
-from crawler.items import ArticleItem, FailureItem
+from crawler.incremental import IncrementalPolicy, SitePlan, plan_site
+from crawler.items import FailureItem, ListingWalkItem, RawPageItem, article_item
 from crawler.pages.article import ArticlePage
 from crawler.pages.listing import ListingPage, NextLink, NextPostback
 from crawler.profiles.model import SiteProfile
 from crawler.sites import resolve_sites, user_agent
+from crawler.spiders.generic import GenericCrawlMixin
+from pipelines.crawlstate import CrawlState
 from pipelines.normalize import now_vn
 
 if TYPE_CHECKING:
@@ -26,15 +31,20 @@ if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
     from twisted.python.failure import Failure
 
+TRUE_WORDS = {"1", "true", "yes", "on"}
 
-class PortalSpider(scrapy.Spider):
+
+class PortalSpider(GenericCrawlMixin, scrapy.Spider):
     name = "portal"
 
-    def __init__(self, site: str | None = None, start_url: str | None = None, **kwargs: Any) -> None:
+    def __init__(self, site: str | None = None, start_url: str | None = None, full: str = "0",
+                 **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.site = site
         self.start_url = start_url
+        self.full = str(full).lower() in TRUE_WORDS
         self.sites: list[SiteProfile] = []
+        self.plans: dict[str, SitePlan] = {}
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
@@ -45,46 +55,84 @@ class PortalSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> PortalSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.sites = resolve_sites(crawler.settings, spider.site, spider.start_url)
+        settings = crawler.settings
+        spider.sites = resolve_sites(settings, spider.site, spider.start_url)
         spider.allowed_domains = sorted({s.host for s in spider.sites})
-        spider.max_pages = crawler.settings.getint("PORTAL_MAX_LISTING_PAGES")
+        spider.max_pages = settings.getint("PORTAL_MAX_LISTING_PAGES")
+        spider.policy = IncrementalPolicy.from_settings(settings, spider.full)
+        # Read before the storage pipeline opens this run: the plan must describe earlier runs.
+        spider.state = CrawlState(settings.get("ARCHIVE_DB") or "archive.db")
+        now = now_vn()
+        spider.plans = {s.slug: plan_site(spider.state, spider.policy, s.slug, now) for s in spider.sites}
         return spider
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        if self.start_url:  # generic mode: no profile, see crawler/spiders/generic.py
+            async for request in self.start_generic():
+                yield request
+            return
         for site in self.sites:
-            self.logger.info("Crawling %s (%s): %d start page(s)", site.slug, site.base_url, len(site.start_urls))
+            plan = self.plans[site.slug]
+            self.logger.info("Crawling %s (%s), %s: %d categories, %d re-fetches due, %d failed pages to retry",
+                             site.slug, site.base_url, self.policy.mode, len(site.start_urls),
+                             len(plan.refetch), len(plan.retry))
             for url in site.start_urls:
                 yield scrapy.Request(url, self.parse_listing, errback=self.on_error,
-                                     cb_kwargs={"site": site, "page_no": 1})
+                                     cb_kwargs={"site": site, "page_no": 1, "walk": url})
+            for url in [*plan.refetch, *plan.retry]:
+                yield self._article_request(url, site)
 
-    def parse_listing(self, response: Response, site: SiteProfile, page_no: int) -> Iterator[Any]:
+    def closed(self, reason: str) -> None:
+        self.state.close()
+
+    # --- listings -------------------------------------------------------------------------------
+
+    def parse_listing(self, response: Response, site: SiteProfile, page_no: int, walk: str) -> Iterator[Any]:
+        yield self._raw_page(response, site, "listing")
+        self.crawler.stats.inc_value(f"portal/{site.slug}/listing_pages")
         if not _is_html(response):
-            yield self._failure(site, response.url, "extract", "not_html", response.status)
+            yield self._failure(site, response.url, "extract", "not_html", response.status, page_kind="listing")
+            yield self._walk_end(site, walk, page_no, "error")
             return
         page = ListingPage(response.url, response.text, site)
         links = page.article_links()
-        self.crawler.stats.inc_value(f"portal/{site.slug}/listing_pages")
+        if not links and page_no > 1:
+            yield self._walk_end(site, walk, page_no, "last_page")  # an empty page after the last one
+            return
         if not links:
             self.logger.warning("No article links on listing %s [%s] page %d", response.url, site.slug, page_no)
-            yield self._failure(site, response.url, "extract", "no_article_links", response.status)
+            yield self._failure(site, response.url, "extract", "no_article_links", response.status, page_kind="listing")
+            yield self._walk_end(site, walk, page_no, "no_links")
             return
+        known = self.state.known(links)
         for url in links:
-            yield scrapy.Request(url, self.parse_article, errback=self.on_error, cb_kwargs={"site": site})
-        yield from self._next_listing(response, page, site, page_no)
-
-    def _next_listing(self, response: Response, page: ListingPage, site: SiteProfile, page_no: int) -> Iterator[Any]:
-        limit = site.listing.max_pages or self.max_pages
-        if limit and page_no >= limit:
+            if url not in known or self.policy.full:
+                yield self._article_request(url, site)
+        if len(known) == len(links) and self.policy.may_stop_early(walk, self.plans[site.slug].completed_walks):
+            yield self._walk_end(site, walk, page_no, "known_articles")
             return
-        nxt = page.next_page()
-        kwargs = {"site": site, "page_no": page_no + 1}
+        yield from self._next_listing(response, page, site, page_no, walk)
+
+    def _next_listing(self, response: Response, page: ListingPage, site: SiteProfile, page_no: int,
+                      walk: str) -> Iterator[Any]:
+        limit = site.listing.max_pages or self.max_pages
+        nxt = page.next_page() if not (limit and page_no >= limit) else None
+        kwargs = {"site": site, "page_no": page_no + 1, "walk": walk}
         if isinstance(nxt, NextPostback):
             yield scrapy.Request(nxt.url, self.parse_listing, method=nxt.method, headers=list(nxt.headers),
                                  body=nxt.body, errback=self.on_error, cb_kwargs=kwargs, priority=10)
         elif isinstance(nxt, NextLink):
             yield response.follow(nxt.url, self.parse_listing, errback=self.on_error, cb_kwargs=kwargs, priority=10)
+        else:
+            yield self._walk_end(site, walk, page_no, "max_pages" if limit and page_no >= limit else "last_page")
+
+    # --- articles -------------------------------------------------------------------------------
+
+    def _article_request(self, url: str, site: SiteProfile) -> scrapy.Request:
+        return scrapy.Request(url, self.parse_article, errback=self.on_error, cb_kwargs={"site": site})
 
     def parse_article(self, response: Response, site: SiteProfile) -> Iterator[Any]:
+        yield self._raw_page(response, site, "article")
         if not _is_html(response):
             yield self._failure(site, response.url, "extract", "not_html", response.status)
             return
@@ -96,29 +144,46 @@ class PortalSpider(scrapy.Spider):
             self.crawler.stats.inc_value(f"portal/{site.slug}/skipped/{reason}")
             yield self._failure(site, response.url, "extract", reason, response.status)
             return
-        fields = page.extract()
-        yield ArticleItem(
-            site=site.slug, url=fields.url, fetched_at=now_vn().isoformat(timespec="seconds"),
-            title=fields.title, summary=fields.summary, body_text=fields.body_text,
-            category=fields.category, date_raw=fields.date_raw, views_raw=fields.views_raw,
-            byline_raw=fields.byline_raw, date_in_url=fields.date_in_url,
-            provenance=fields.provenance, http_status=response.status,
-        )
+        yield article_item(site.slug, page.extract(), now_vn().isoformat(timespec="seconds"), response.status,
+                           response.url)
 
-    def on_error(self, failure: Failure) -> Iterator[FailureItem]:
+    # --- failures and bookkeeping ---------------------------------------------------------------
+
+    def on_error(self, failure: Failure) -> Iterator[Any]:
         request = failure.request  # type: ignore[attr-defined]
         site = request.cb_kwargs.get("site")
         slug = site.slug if site else "?"
-        status = getattr(getattr(failure.value, "response", None), "status", None)
+        response = getattr(failure.value, "response", None)
+        status = getattr(response, "status", None)
         kind, reason = ("http", f"http_{status}") if status else ("network", type(failure.value).__name__)
+        listing = "walk" in request.cb_kwargs
         self.logger.warning("Request failed [%s] %s: %s", slug, request.url, reason)
         self.crawler.stats.inc_value(f"portal/{slug}/request_failed")
-        yield self._failure(site, request.url, kind, reason, status, detail=str(failure.value)[:500])
+        if response is not None and site is not None:
+            yield self._raw_page(response, site, "error")
+        yield self._failure(site, request.url, kind, reason, status, detail=str(failure.value)[:500],
+                            page_kind="listing" if listing else "article")
+        if listing and site is not None:
+            yield self._walk_end(site, request.cb_kwargs["walk"], request.cb_kwargs["page_no"], "error")
 
-    def _failure(self, site: SiteProfile | None, url: str, kind: str, reason: str,
-                 status: int | None, detail: str = "") -> FailureItem:
+    def _failure(self, site: SiteProfile | None, url: str, kind: str, reason: str, status: int | None,
+                 detail: str = "", page_kind: str = "article") -> FailureItem:
         return FailureItem(site=site.slug if site else "?", url=url, kind=kind, reason=reason,
-                           observed_at=now_vn().isoformat(timespec="seconds"), http_status=status, detail=detail)
+                           observed_at=now_vn().isoformat(timespec="seconds"), http_status=status,
+                           detail=detail, page_kind=page_kind)
+
+    def _walk_end(self, site: SiteProfile, walk: str, pages: int, why: str) -> ListingWalkItem:
+        return ListingWalkItem(site=site.slug, listing_url=walk, pages=pages, stopped_because=why)
+
+    def _raw_page(self, response: Response, site: SiteProfile, kind: str) -> RawPageItem:
+        request = response.request
+        return RawPageItem(
+            site=site.slug, url=response.url, kind=kind, fetched_at=now_vn().isoformat(timespec="seconds"),
+            status=response.status, body=response.body,
+            content_type=(response.headers.get("Content-Type") or b"").decode("latin-1"),
+            encoding=getattr(response, "encoding", "") or "",
+            method=request.method if request else "GET", request_body=request.body if request else b"",
+        )
 
 
 def _is_html(response: Response) -> bool:

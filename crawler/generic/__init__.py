@@ -1,0 +1,33 @@
+"""Generic mode: crawling and extracting a portal nobody has written a profile for.
+
+`scrapy crawl portal -a start_url=URL` runs this package through `crawler.spiders.generic`.
+What lives where (all pure, HTML and URLs in, answers out):
+
+- ``urls.py``: canonical URLs, the same-site test, trap rules, the catalogue's URL shapes;
+- ``lines.py``: a page flattened into visual lines tied to their elements, page chrome marked;
+- ``layout.py``: the title, the main text block, the body span, the lines around them;
+- ``structured.py``: <meta>, JSON-LD and microdata;
+- ``extract.py``: the article fields with provenance (same `ArticleFields` as profiles produce);
+- ``classify.py``: article, listing or other; ``pagination.py``: pagers, plain and postback;
+- ``page.py``: `GenericPage`, which ties them together for one page;
+- ``profile.py``: the synthetic `SiteProfile` of a start URL;
+- ``vocab.py``: the Vietnamese label vocabulary and CSS hints.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from crawler.generic.classify import ARTICLE, LISTING, OTHER, Verdict, classify
+from crawler.generic.page import GenericPage, Link
+from crawler.generic.urls import canonicalize_url, same_site, trap_reason
+from crawler.pages.article import ArticleFields
+
+__all__ = ["ARTICLE", "LISTING", "OTHER", "GenericPage", "Link", "Verdict", "canonicalize_url", "classify",
+           "extract_article", "same_site", "trap_reason"]
+
+
+def extract_article(url: str, html: str, now: datetime | None = None) -> tuple[Verdict, ArticleFields | None]:
+    """One page in, its verdict and (for an article) its fields out: what `scrapy reextract` needs
+    to rebuild a generic site's rows from stored pages."""
+    page = GenericPage(url, html, now=now)
+    return page.verdict, page.fields if page.verdict.kind == ARTICLE else None

@@ -1,0 +1,105 @@
+"""Article, listing or other: what a page of an unknown portal is. Pure.
+
+An **article** has one main title (a heading matching ``og:title``/``<title>``, or ``og:title``),
+a main text block of substance (``MIN_BODY_CHARS`` of text outside menus, side boxes, footers and
+related lists, or ``MIN_SHORT_BODY_CHARS`` in ``MIN_SHORT_BODY_LINES`` paragraphs) that is not
+link-heavy, holds no pager and no repeated date lines (the items of a listing whose titles are
+not links), with no list of other headlines between it and the title; and it is *news*: it states
+a publication date (on the page, in its metadata or in its URL). Under a static section of the
+site (``/gioi-thieu/``, ``/lien-he/``, ``/co-cau-to-chuc/``...) a date is not enough: a view
+counter, a byline or an article type must say so too. A URL shape alone is never enough, and
+the home page is never an article.
+
+A **listing** repeats headline links of one shape (``MIN_LIST_HEADLINES`` or more) or has a
+pager. Anything else (contact page, organisation chart, a static "Giới thiệu" page without a
+date) is **other**. Only articles become rows; the spider counts the others.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from crawler.generic.layout import headline_groups, is_headline_link
+from crawler.generic.lines import is_inside
+from crawler.generic.urls import article_url_hint, is_home_url, is_static_section
+from pipelines.normalize import normalize_authors, normalize_datetime
+
+if TYPE_CHECKING:
+    from crawler.generic.page import GenericPage
+
+ARTICLE, LISTING, OTHER = "article", "listing", "other"
+MIN_BODY_CHARS = 400
+MIN_SHORT_BODY_CHARS = 250
+MIN_SHORT_BODY_LINES = 3
+MAX_BODY_LINK_RATIO = 0.3
+MIN_LIST_HEADLINES = 4
+MAX_INNER_META = 2  # date lines inside the text: the items of a listing, not one article
+MAX_INNER_LINKS = 3
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What a page is, and why (``reason``: the first article test it failed, or the evidence)."""
+
+    kind: str
+    reason: str
+
+
+def classify(page: GenericPage) -> Verdict:
+    failed = article_failure(page)
+    if failed is None:
+        return Verdict(ARTICLE, "+".join(article_evidence(page)))
+    if page.pager.links:
+        return Verdict(LISTING, "pager")
+    groups = headline_group_sizes(page)
+    if groups and max(groups) >= MIN_LIST_HEADLINES:
+        return Verdict(LISTING, f"headlines:{max(groups)}")
+    return Verdict(OTHER, failed)
+
+
+def article_failure(page: GenericPage) -> str | None:
+    """The first article test the page fails, or None when it is an article."""
+    layout = page.layout
+    if is_home_url(page.url):
+        return "home_page"
+    if layout.title is None and not page.structured.og_title()[0]:
+        return "no_title"
+    chars, lines = layout.body_chars, len(layout.body)
+    if chars < MIN_BODY_CHARS and not (chars >= MIN_SHORT_BODY_CHARS and lines >= MIN_SHORT_BODY_LINES):
+        return "short_body"
+    if sum(l.chars * l.link_ratio for l in layout.body) > MAX_BODY_LINK_RATIO * chars:
+        return "link_heavy_body"
+    if any(is_headline_link(line) for line in layout.between):
+        return "headlines_before_body"
+    if layout.inner_meta >= MAX_INNER_META or layout.inner_links >= MAX_INNER_LINKS:
+        return "repeated_items"
+    if any(is_inside(block, layout.container) for block in page.pager.blocks):
+        return "pager_in_body"
+    evidence = article_evidence(page)
+    if "date" not in evidence:
+        return "no_date"
+    if is_static_section(page.url) and len(evidence) < 2:
+        return "static_page"
+    return None
+
+
+def article_evidence(page: GenericPage) -> list[str]:
+    """Which signs of a news article the page shows (see the module docstring)."""
+    fields = page.fields
+    found = []
+    if normalize_datetime(fields.date_raw, now=page.now) is not None or fields.date_in_url:
+        found.append("date")
+    if page.structured.is_article_type():
+        found.append("type")
+    if article_url_hint(page.url):
+        found.append("url")
+    if fields.views_raw:
+        found.append("views")
+    if fields.byline_raw and normalize_authors(fields.byline_raw):
+        found.append("byline")
+    return found
+
+
+def headline_group_sizes(page: GenericPage) -> list[int]:
+    """Sizes of the groups of same-shaped headline links (see `layout.headline_groups`)."""
+    return list(headline_groups(page.lines).values())

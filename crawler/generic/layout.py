@@ -1,0 +1,329 @@
+"""Where things are on a page without a profile: the title, the main text block and the lines
+around them. Pure: `Line`s in, a `Layout` out.
+
+The rules, in order:
+
+1. *Content lines* are lines a reader would call text: outside page chrome, at least
+   ``MIN_CONTENT_CHARS`` long, mostly not link text, and not a metadata line (date, views,
+   credit label), furniture ("In trang", "100%") or an end marker ("Tin cùng chuyên mục").
+2. The *main text block* is the element that holds most content text, scored the way
+   readability does (a line counts fully for its own block and its parent, half for the
+   grandparent), weighted by the element's link density and its class words (``content``,
+   ``detail``... up; ``sapo`` down). A paragraph-sized winner hands over to its parent.
+3. The *title* is the heading (h1-h4, an element whose class says title, or a line that
+   ``og:title`` / ``<title>`` repeats) at the top of the main block that best matches those,
+   is nearest to the text and has a date line right under it. A ``<title>`` that is only the
+   site name counts for little. Old sites without headings: a bold line with a date line under it.
+4. The *body span* starts at the first content line after the title and grows from the main
+   block over neighbouring content lines until a *breaker*: an end marker or a headline link
+   (inside the block: two headline links close together, a related-links list without a heading).
+   Furniture, chrome and metadata lines inside it are dropped; metadata lines go to the *window*
+   (lines between title and body, where the date line is) or the *tail* (lines after the text,
+   where bylines and sources are).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Sequence
+from urllib.parse import urljoin
+
+from crawler.generic import vocab
+from crawler.generic.lines import Line, ancestors, class_text, class_tokens, is_inside
+from crawler.generic.urls import canonicalize_url
+from pipelines.normalize import fold_for_search, normalize_datetime, normalize_view_count
+
+MIN_CONTENT_CHARS = 25
+MAX_CONTENT_LINK_RATIO = 0.35
+HEADLINE_LINK_RATIO = 0.6
+MAX_META_CHARS = 160
+MAX_GAP_LINES = 6  # non-content lines allowed between two parts of one body
+MAX_TAIL_LINES = 10
+PRE_TITLE_LINES = 3
+BOLD_TITLE_REACH = 6  # lines above the text where a bold title may sit
+TITLE_LOOKAHEAD = 2  # the main block may start with its own title line
+_SCORE_WEIGHTS = (1.0, 1.0, 0.5)  # own block, parent, grandparent
+_PARAGRAPH_TAGS = frozenset("p span font em strong b i li blockquote h3 h4 h5 h6 pre dd dt td figcaption".split())
+_TITLE_BONUS = {"h1": 0.4, "h2": 0.25, "class": 0.25, "h3": 0.15, "h4": 0.05, "match": 0.0, "bold": 0.0}
+NEAR_TITLE_LINES = 3  # a heading this close to the text may be the title even if <title> says otherwise
+MIN_MATCH_SIMILARITY = 0.8  # a plain line is the title only when <title>/og:title repeats it
+
+
+@dataclass
+class Layout:
+    """The parts of a page generic extraction reads fields from."""
+
+    lines: list[Line]
+    title: Line | None = None
+    title_kind: str | None = None  # "h1".."h4", "class", "match" or "bold": why that line is the title
+    body: list[Line] = field(default_factory=list)
+    window: list[Line] = field(default_factory=list)  # metadata lines near the title
+    before_title: list[Line] = field(default_factory=list)
+    tail: list[Line] = field(default_factory=list)  # lines after the text, up to the related links
+    container: Any = None  # the main text block
+    between: list[Line] = field(default_factory=list)  # every line between title and body
+    # Inside the body span: date lines right under a bold or heading line, and link lines. A
+    # listing whose items are not links (bold title, date, teaser, "Xem tiếp") reads as one long
+    # text; these counts give it away (a table of dates inside an article does not count).
+    inner_meta: int = 0
+    inner_links: int = 0
+
+    @property
+    def body_chars(self) -> int:
+        return sum(line.chars for line in self.body)
+
+
+@lru_cache(maxsize=8192)  # asked many times per line; pure
+def is_meta_line(text: str) -> bool:
+    """A date, view-count or credit line ("Đăng lúc: 08:45:00 14/03/2024 (GMT+7)", "Lượt xem: 58")."""
+    if len(text) > MAX_META_CHARS:
+        return False
+    folded = fold_for_search(text)
+    if any(ch.isdigit() for ch in folded) and vocab.DATE_LABEL_RE.search(folded):
+        return True
+    if vocab.VIEWS_LABEL_RE.search(folded) and normalize_view_count(text) is not None:
+        return True
+    if len(text) <= 80 and vocab.AUTHOR_LABEL_RE.match(folded):
+        return True
+    return len(text) <= 60 and normalize_datetime(text) is not None
+
+
+def is_content(line: Line) -> bool:
+    return (not line.chrome and line.chars >= MIN_CONTENT_CHARS and line.link_ratio < MAX_CONTENT_LINK_RATIO
+            and not is_meta_line(line.text) and not vocab.is_noise_line(line.text)
+            and not vocab.is_end_marker(line.text))
+
+
+def is_headline_link(line: Line) -> bool:
+    """The title of another article, as listed in a listing or a related-links box."""
+    return (line.link_ratio >= HEADLINE_LINK_RATIO and line.chars * line.link_ratio >= 20
+            and len(line.text.split()) >= 4 and not vocab.is_noise_line(line.text))
+
+
+def is_breaker(line: Line) -> bool:
+    return vocab.is_end_marker(line.text) or is_headline_link(line)
+
+
+def analyse_layout(lines: list[Line], refs: Sequence[str], page_url: str = "") -> Layout:
+    """Title, main block, body span, window and tail of a page's lines."""
+    layout = Layout(lines)
+    layout.container = best_container(lines)
+    if layout.container is None:
+        return layout
+    inside = [l for l in lines if is_content(l) and is_inside(l.owner, layout.container)]
+    if not inside:
+        return layout
+    layout.title, layout.title_kind = find_title(lines, inside[0].index, refs, page_url)
+    start = layout.title.index + 1 if layout.title else max(0, inside[0].index - PRE_TITLE_LINES)
+    first, last = _span(lines, layout.container, start)
+    if first is None:
+        return layout
+    _fill_regions(layout, start, first, last)
+    return layout
+
+
+# --- the main text block ---------------------------------------------------------------------
+
+
+def best_container(lines: list[Line]) -> Any:
+    """The element holding most content text (see the module docstring), or None."""
+    scores: dict[Any, float] = {}
+    for line in lines:
+        if is_content(line) and line.tag not in ("h1", "h2"):
+            for weight, element in zip(_SCORE_WEIGHTS, ancestors(line.owner, len(_SCORE_WEIGHTS))):
+                scores[element] = scores.get(element, 0.0) + line.chars * weight
+    if not scores:
+        return None
+    density = _link_density(lines, scores)
+    best = max(scores, key=lambda el: scores[el] * _class_weight(el) * (1.0 - density.get(el, 0.0)))
+    if best.tag in _PARAGRAPH_TAGS and best.getparent() is not None:
+        best = best.getparent()  # one paragraph won: the block is the element around it
+    return best
+
+
+def _link_density(lines: list[Line], candidates: dict[Any, float]) -> dict[Any, float]:
+    totals: dict[Any, list[float]] = {}
+    for line in lines:
+        if line.chrome:
+            continue
+        for element in ancestors(line.owner):
+            if element in candidates:
+                acc = totals.setdefault(element, [0.0, 0.0])
+                acc[0] += line.chars
+                acc[1] += line.chars * line.link_ratio
+    return {el: linked / total for el, (total, linked) in totals.items() if total}
+
+
+def _class_weight(element: Any) -> float:
+    tokens = class_tokens(element)
+    if tokens & vocab.SAPO_TOKENS:
+        return 0.6
+    if tokens & vocab.CONTENT_TOKENS or element.tag in ("article", "main"):
+        return 1.25
+    return 1.0
+
+
+# --- the title ------------------------------------------------------------------------------
+
+
+def find_title(lines: list[Line], before: int, refs: Sequence[str], page_url: str = "") -> tuple[Line | None, str | None]:
+    """The title line near line `before` (the main block's first text), and why it was chosen
+    ("h1".."h4", "class", "match", "bold"): the heading that best matches og:title / <title>,
+    is nearest to the text and is followed by a date line."""
+    ref_tokens = [set(fold_for_search(r).split()) for r in refs if r]
+    best: tuple[float, Line, str] | None = None
+    for line in lines[:before + TITLE_LOOKAHEAD]:
+        if line.chrome or not 6 <= line.chars <= 300:
+            continue
+        if line.link_ratio >= 0.5 and line.tag != "h1" and not _self_link(line, page_url):
+            continue
+        similarity = _similarity(line.text, ref_tokens, refs)
+        kind = _heading_kind(line) or ("match" if similarity >= MIN_MATCH_SIMILARITY and line.chars >= 20 else None)
+        distance = abs(before - line.index)
+        if kind is None or (similarity < 0.5 and kind != "h1" and distance > NEAR_TITLE_LINES):
+            continue
+        dated = any(is_meta_line(l.text) for l in lines[line.index + 1:line.index + 3])
+        score = similarity + _TITLE_BONUS[kind] + 1 / (1 + distance / 2) + 0.6 * dated
+        if best is None or score > best[0]:
+            best = (score, line, kind)
+    if best is None:
+        bold = _bold_title(lines, before)
+        return (bold, "bold") if bold else (None, None)
+    return best[1], best[2]
+
+
+def _self_link(line: Line, page_url: str) -> bool:
+    """A title that links to its own page (some CMSs make every heading a link)."""
+    return bool(line.href and page_url) and canonicalize_url(urljoin(page_url, line.href)) == canonicalize_url(page_url)
+
+
+def _bold_title(lines: list[Line], before: int) -> Line | None:
+    """Old sites set the title in bold text, not a heading: a bold line just above the text
+    with a date line right after it (title, date, text is the shape of a news page)."""
+    for line in lines[max(0, before - BOLD_TITLE_REACH):before + TITLE_LOOKAHEAD]:
+        if (line.bold_ratio >= 0.9 and 15 <= line.chars <= 250 and line.link_ratio < 0.5 and not line.chrome
+                and not is_meta_line(line.text) and not vocab.is_end_marker(line.text)):
+            after = lines[line.index + 1:line.index + 3]
+            if any(is_meta_line(l.text) for l in after):
+                return line
+    return None
+
+
+def _heading_kind(line: Line) -> str | None:
+    if line.tag in ("h1", "h2", "h3", "h4"):
+        return line.tag
+    for element in ancestors(line.owner, 2):
+        if any(t in class_text(element) for t in vocab.TITLE_TOKENS):
+            return "class"
+    return None
+
+
+def _similarity(text: str, refs: list[set[str]], raw_refs: Sequence[str] = ()) -> float:
+    """How well a heading matches og:title / <title>: mostly its share of words found there.
+    A <title> without a separator may be just the site name (old portals use one <title> for
+    every page), so matching it whole counts for half."""
+    words = set(fold_for_search(text).split())
+    if not words or not refs:
+        return 0.0
+    best = max((2 * len(words & ref) / len(words) + len(words & ref) / len(ref)) / 3 for ref in refs if ref)
+    if raw_refs and words == refs[-1] and not any(sep in raw_refs[-1] for sep in (" - ", " | ", " – ", " :: ")):
+        return min(best, 0.5)
+    return best
+
+
+# --- the body span and the regions around it ------------------------------------------------
+
+
+def _span(lines: list[Line], container: Any, start: int) -> tuple[int | None, int | None]:
+    """First and last line index of the body text: the main block's content lines, grown over
+    neighbouring content lines until a breaker."""
+    own: list[int] = []
+    for line in lines[start:]:
+        if is_inside(line.owner, container):
+            if own and (vocab.is_end_marker(line.text) or _starts_list(lines, line.index)):
+                break
+            if is_content(line):
+                own.append(line.index)
+    if not own:
+        return None, None
+    return _grow(lines, own[0], -1, start), _grow(lines, own[-1], 1, len(lines) - 1)
+
+
+def _starts_list(lines: list[Line], i: int) -> bool:
+    """A headline link with another one close after it: a related-links list without a heading."""
+    return is_headline_link(lines[i]) and any(is_headline_link(l) for l in lines[i + 1:i + 4])
+
+
+def _grow(lines: list[Line], edge: int, step: int, limit: int) -> int:
+    """Move `edge` over content lines in direction `step` until a breaker or a long gap."""
+    i, gap = edge + step, 0
+    while (i >= limit) if step < 0 else (i <= limit):
+        line = lines[i]
+        if is_breaker(line):
+            break
+        if is_content(line):
+            edge, gap = i, 0
+        else:
+            gap += 1
+            if gap > MAX_GAP_LINES:
+                break
+        i += step
+    return edge
+
+
+def _fill_regions(layout: Layout, start: int, first: int, last: int) -> None:
+    lines = layout.lines
+    layout.between = lines[start:first]
+    layout.window = [l for l in layout.between if not is_headline_link(l) and l.chars <= 200]
+    previous: Line | None = None
+    for line in lines[first:last + 1]:
+        if line.chrome or vocab.is_noise_line(line.text):
+            continue
+        if line.link_ratio >= HEADLINE_LINK_RATIO:
+            layout.inner_links += 1
+        elif is_meta_line(line.text):
+            layout.inner_meta += bool(layout.body) and previous is not None and _item_title(previous)
+            (layout.window if not layout.body else layout.tail).append(line)
+        else:
+            layout.body.append(line)
+        previous = line
+    layout.tail = _tail(lines, last + 1) + layout.tail
+    if layout.title is not None:
+        region = _common_ancestor(layout.title.owner, layout.container)
+        lo = max(0, layout.title.index - PRE_TITLE_LINES)
+        layout.before_title = [l for l in lines[lo:layout.title.index]
+                               if not l.chrome and is_inside(l.owner, region) and l.link_ratio < 0.5]
+
+
+def _item_title(line: Line) -> bool:
+    return line.bold_ratio >= 0.9 or line.tag in ("h2", "h3", "h4", "h5") or line.link_ratio >= HEADLINE_LINK_RATIO
+
+
+def _tail(lines: list[Line], start: int) -> list[Line]:
+    out: list[Line] = []
+    for line in lines[start:start + MAX_TAIL_LINES]:
+        if is_breaker(line) or (line.chrome and _in_footer(line.owner)):
+            break
+        out.append(line)
+    return out
+
+
+def _in_footer(element: Any) -> bool:
+    """Inside the page footer (its visit counter and address are never article metadata)."""
+    return any(el.tag == "footer" or "footer" in class_text(el) for el in ancestors(element))
+
+
+def _common_ancestor(a: Any, b: Any) -> Any:
+    seen = {id(el) for el in ancestors(a)}
+    return next((el for el in ancestors(b) if id(el) in seen), b)
+
+
+def headline_groups(lines: list[Line]) -> dict[str, int]:
+    """Headline links outside chrome, counted by the shape of their block (tag and class of the
+    block and its parent): a list of articles repeats one shape."""
+    groups: dict[str, int] = {}
+    for line in lines:
+        if not line.chrome and is_headline_link(line):
+            shape = "/".join(f"{el.tag}.{el.get('class', '')}" for el in ancestors(line.owner, 2))
+            groups[shape] = groups.get(shape, 0) + 1
+    return groups

@@ -1,0 +1,158 @@
+"""A page as a reader sees it: the ordered list of its visual lines, each tied to its element.
+
+Generic extraction reasons about *where* text sits (after the title, inside the main text block,
+before the related links), so the page is flattened once into `Line`s in document order: one line
+per run of text between block boundaries (like `crawler.pages.html.paragraphs`), remembering the
+block element that holds it, how much of it is link text or bold, and whether it sits in page
+chrome (menus, header, footer, side boxes: by tag, or by class/id words from `vocab`). Pure.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+from crawler.generic import vocab
+from crawler.pages.html import BLOCK_TAGS, SKIP_TAGS
+from pipelines.normalize import clean_text
+
+_TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_BOLD_STYLE = re.compile(r"font-weight\s*:\s*(?:bold|[6-9]00)", re.IGNORECASE)
+_BOLD_TAGS = frozenset({"strong", "b"})
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+# Never visible text: the <head> (its <title> is read as metadata), form fields, scripts...
+_SKIP = SKIP_TAGS | {"head", "title", "meta", "link", "textarea", "input", "map"}
+
+
+@dataclass(slots=True)
+class Line:
+    """One visual line (paragraph) of the page."""
+
+    index: int
+    text: str
+    owner: Any  # the lxml block element the text belongs to
+    link_ratio: float  # share of the characters inside <a>
+    bold_ratio: float  # share of the characters inside <strong>/<b>
+    chrome: bool  # inside page chrome (menu, header, footer, side box...)
+    href: str | None = None  # the link of a line that is (mostly) one link
+
+    @property
+    def chars(self) -> int:
+        return len(self.text)
+
+    @property
+    def tag(self) -> str:
+        return self.owner.tag if isinstance(self.owner.tag, str) else ""
+
+
+def class_tokens(element: Any) -> set[str]:
+    """Lower-cased words of an element's class and id ("tandan-date-view" -> tandan, date, view)."""
+    raw = f"{element.get('class') or ''} {element.get('id') or ''}"
+    return {t for t in _TOKEN_SPLIT.split(_CAMEL.sub(" ", raw).lower()) if t}
+
+
+def class_text(element: Any) -> str:
+    return f"{element.get('class') or ''} {element.get('id') or ''}".lower()
+
+
+def is_chrome_element(element: Any) -> bool:
+    """Page chrome by its own tag or class/id (not its ancestors')."""
+    tag = element.tag if isinstance(element.tag, str) else ""
+    if tag in vocab.CHROME_TAGS and not _inside_article(element):
+        return True
+    if element.get("role") in ("navigation", "banner", "contentinfo", "complementary", "search"):
+        return True
+    if tag in _HEADINGS:
+        return False  # "header-title": a heading is chrome only inside chrome
+    tokens = class_tokens(element)
+    if tokens & vocab.CHROME_TOKENS and not tokens & vocab.CONTENT_TOKENS - {"main", "text"}:
+        return True
+    text = class_text(element)
+    return any(s in text for s in vocab.CHROME_SUBSTRINGS) and not tokens & {"content", "detail", "noidung"}
+
+
+def _inside_article(element: Any) -> bool:
+    """<header>/<footer> of an <article> or <main> hold its title and byline, not site chrome."""
+    return any(a.tag in ("article", "main") for a in element.iterancestors())
+
+
+def is_hidden(element: Any) -> bool:
+    """Not shown to readers: the hidden attribute, display:none, or a hiding utility class."""
+    if element.get("hidden") is not None or _HIDDEN_STYLE.search(element.get("style") or ""):
+        return True
+    return bool(vocab.HIDDEN_CLASSES.intersection((element.get("class") or "").lower().split()))
+
+
+def page_lines(root: Any) -> list[Line]:
+    """The page's lines in document order (empty lines dropped)."""
+    builder = _Builder()
+    builder.visit(root, root, False, False, False)
+    builder.flush()
+    return builder.lines
+
+
+class _Builder:
+    """Collects text runs into lines while walking the tree once."""
+
+    def __init__(self) -> None:
+        self.lines: list[Line] = []
+        self.parts: list[tuple[str, bool, bool]] = []  # (text, in link, in bold)
+        self.owner: Any = None
+        self.chrome = False
+        self.hrefs: list[str] = []
+
+    def visit(self, node: Any, owner: Any, link: bool, bold: bool, chrome: bool) -> None:
+        tag = node.tag if isinstance(node.tag, str) else None
+        if tag is None or tag in _SKIP or is_hidden(node):
+            return  # comments, scripts, hidden blocks: their tails are added by the caller
+        chrome = chrome or is_chrome_element(node)
+        if tag in BLOCK_TAGS:
+            self.flush()
+            owner = node
+        if tag == "a" and node.get("href"):
+            link = True
+            self.hrefs.append(node.get("href"))
+        bold = bold or tag in _BOLD_TAGS or bool(_BOLD_STYLE.search(node.get("style") or ""))
+        self.add(node.text, owner, link, bold, chrome)
+        for child in node:
+            self.visit(child, owner, link, bold, chrome)
+            self.add(child.tail, owner, link, bold, chrome)
+        if tag in BLOCK_TAGS:
+            self.flush()
+
+    def add(self, text: str | None, owner: Any, link: bool, bold: bool, chrome: bool) -> None:
+        if not text:
+            return
+        if not self.parts:
+            if not text.strip():
+                return
+            self.owner, self.chrome = owner, chrome
+        self.parts.append((text, link, bold))
+
+    def flush(self) -> None:
+        if self.parts:
+            text = clean_text("".join(p for p, _, _ in self.parts))
+            if text:
+                self.lines.append(self._line(text))
+        self.parts, self.hrefs = [], []
+
+    def _line(self, text: str) -> Line:
+        total = sum(len(p.strip()) for p, _, _ in self.parts) or 1
+        linked = sum(len(p.strip()) for p, is_link, _ in self.parts if is_link)
+        bold = sum(len(p.strip()) for p, _, is_bold in self.parts if is_bold)
+        href = self.hrefs[0] if len(self.hrefs) == 1 and linked / total > 0.5 else None
+        return Line(len(self.lines), text, self.owner, linked / total, bold / total, self.chrome, href)
+
+
+def ancestors(element: Any, limit: int = 60) -> Iterator[Any]:
+    """The element itself, then its ancestors up to the root."""
+    node, n = element, 0
+    while node is not None and n < limit:
+        yield node
+        node, n = node.getparent(), n + 1
+
+
+def is_inside(element: Any, container: Any) -> bool:
+    return any(node is container for node in ancestors(element))

@@ -1,0 +1,172 @@
+"""Machine-readable metadata of a page: <meta> tags, JSON-LD and schema.org microdata. Pure.
+
+Each reader returns ``(value, provenance)`` so the caller can record which rule produced a field:
+``meta:og:title``, ``jsonld:datePublished``, ``microdata:author``... JSON-LD objects are walked
+recursively (``@graph``, lists, nested ``author``/``mainEntity``), because CMS plugins nest them
+differently; malformed JSON is skipped, never fatal.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+from parsel import Selector
+
+from pipelines.normalize import clean_text
+
+Found = tuple[str | None, str | None]  # (value, provenance)
+ARTICLE_TYPES = frozenset({"article", "newsarticle", "blogposting", "reportagenewsarticle", "webpage.article"})
+
+
+@dataclass
+class Structured:
+    """What a page declares about itself, read once."""
+
+    meta: dict[str, str] = field(default_factory=dict)  # lower-cased name/property -> content
+    jsonld: list[dict[str, Any]] = field(default_factory=list)
+    html_title: str | None = None
+    sel: Selector | None = None
+
+    @classmethod
+    def read(cls, sel: Selector) -> Structured:
+        meta: dict[str, str] = {}
+        for node in sel.css("meta"):
+            key = (node.attrib.get("property") or node.attrib.get("name") or node.attrib.get("itemprop") or "").lower()
+            value = clean_text(node.attrib.get("content"))
+            if key and value and key not in meta:
+                meta[key] = value
+        title = clean_text(" ".join(sel.css("title::text").getall())) or None
+        return cls(meta, list(_jsonld_objects(sel)), title, sel)
+
+    # --- single values -------------------------------------------------------------------
+
+    def og_title(self) -> Found:
+        return _first(("meta:og:title", self.meta.get("og:title")), ("meta:twitter:title", self.meta.get("twitter:title")))
+
+    def description(self) -> Found:
+        return _first(("meta:og:description", self.meta.get("og:description")),
+                      ("meta:description", self.meta.get("description")))
+
+    def is_article_type(self) -> bool:
+        types = {self.meta.get("og:type", "").lower()} | {_type(n) for n in self.jsonld}
+        return bool(types & ARTICLE_TYPES)
+
+    def published(self) -> Found:
+        """The declared publication time: meta tags, then JSON-LD, then microdata, then <time>."""
+        return _first(
+            ("meta:article:published_time", self.meta.get("article:published_time")),
+            ("meta:datePublished", self.meta.get("datepublished")),
+            ("meta:pubdate", self.meta.get("pubdate") or self.meta.get("publishdate")),
+            ("jsonld:datePublished", self._jsonld_text("datePublished")),
+            ("microdata:datePublished", self._microdata("datePublished")),
+            ("jsonld:dateCreated", self._jsonld_text("dateCreated")),
+            ("meta:dc.date", self.meta.get("dc.date") or self.meta.get("dc.date.issued")),
+        )
+
+    def author(self) -> Found:
+        return _first(("jsonld:author", self._jsonld_author()), ("microdata:author", self._microdata("author")),
+                      ("meta:article:author", self.meta.get("article:author")), ("meta:author", self.meta.get("author")))
+
+    def views(self) -> Found:
+        return _first(("jsonld:interactionStatistic", self._jsonld_views()),
+                      ("microdata:interactionCount", self._microdata("interactionCount")))
+
+    def section(self) -> Found:
+        return _first(("meta:article:section", self.meta.get("article:section")),
+                      ("jsonld:articleSection", self._jsonld_text("articleSection")))
+
+    def breadcrumb(self) -> list[str]:
+        """Names of a JSON-LD BreadcrumbList, in order."""
+        for node in self.jsonld:
+            if _type(node) == "breadcrumblist" and isinstance(node.get("itemListElement"), list):
+                return [clean_text(_name(item)) for item in node["itemListElement"] if _name(item)]
+        return []
+
+    # --- internals -------------------------------------------------------------------------
+
+    def _jsonld_text(self, key: str) -> str | None:
+        for node in self.jsonld:
+            value = node.get(key)
+            if isinstance(value, list) and value:
+                value = value[0]
+            if isinstance(value, (str, int)) and str(value).strip():
+                return clean_text(str(value))
+        return None
+
+    def _jsonld_author(self) -> str | None:
+        for node in self.jsonld:
+            authors = node.get("author")
+            authors = authors if isinstance(authors, list) else [authors]
+            names = [_name(a) for a in authors if _name(a)]
+            if names:
+                return ", ".join(clean_text(n) for n in names)
+        return None
+
+    def _jsonld_views(self) -> str | None:
+        for node in self.jsonld:
+            stats = node.get("interactionStatistic")
+            for stat in stats if isinstance(stats, list) else [stats]:
+                if isinstance(stat, dict) and "view" in str(stat.get("interactionType", "")).lower():
+                    count = stat.get("userInteractionCount")
+                    if count is not None:
+                        return str(count)
+        return None
+
+    def _microdata(self, prop: str) -> str | None:
+        if self.sel is None:
+            return None
+        for node in self.sel.css(f'[itemprop="{prop}"]'):
+            value = node.attrib.get("content") or node.attrib.get("datetime")
+            if not value:
+                inner = node.css('[itemprop="name"]::attr(content), [itemprop="name"] ::text').getall()
+                value = " ".join(inner) if inner else " ".join(node.css("::text").getall())
+            if clean_text(value):
+                return clean_text(value)
+        return None
+
+
+def _first(*pairs: tuple[str, str | None]) -> Found:
+    for source, value in pairs:
+        if value and value.strip():
+            return value.strip(), source
+    return None, None
+
+
+def _type(node: dict[str, Any]) -> str:
+    kind = node.get("@type")
+    return str(kind[0] if isinstance(kind, list) and kind else kind or "").lower()
+
+
+def _name(item: Any) -> str | None:
+    if isinstance(item, str):
+        return item
+    if isinstance(item, dict):
+        inner = item.get("item")
+        name = item.get("name") or (inner.get("name") if isinstance(inner, dict) else None)
+        return name if isinstance(name, str) else None
+    return None
+
+
+def _jsonld_objects(sel: Selector) -> Iterator[dict[str, Any]]:
+    for raw in sel.css('script[type="application/ld+json"]::text').getall():
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            continue
+        yield from _walk(data, 0)
+
+
+def _walk(data: Any, depth: int) -> Iterator[dict[str, Any]]:
+    """Every object of a JSON-LD document that has a @type, outermost first."""
+    if depth > 6:
+        return
+    if isinstance(data, list):
+        for item in data:
+            yield from _walk(item, depth + 1)
+    elif isinstance(data, dict):
+        if "@type" in data:
+            yield data
+        for key in ("@graph", "mainEntity", "mainEntityOfPage"):
+            if isinstance(data.get(key), (list, dict)):
+                yield from _walk(data[key], depth + 1)

@@ -1,0 +1,171 @@
+"""Generic mode of the `portal` spider: `scrapy crawl portal -a start_url=URL [-a max_pages=N -a max_depth=N]`.
+
+`GenericCrawlMixin` walks a portal nobody has written a profile for, from one URL: it follows
+same-site links (canonical URLs, each requested once, traps skipped: see
+`crawler.generic.urls.trap_reason`), pager links without spending depth, and ASP.NET postback
+pagers by posting the page's form back (with `crawler.pages.listing.ListingPage`). Every page is
+classified (`crawler.generic.classify`); articles become `ArticleItem`s of the synthetic site,
+the other kinds are only counted (``portal/<slug>/generic/pages/<kind>``). Bounded by a page
+budget and a link depth: ``PORTAL_GENERIC_MAX_PAGES`` / ``PORTAL_GENERIC_MAX_DEPTH``, or the
+``max_pages`` / ``max_depth`` spider arguments.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, AsyncIterator, Iterator, Mapping
+
+import scrapy
+
+from crawler.generic import ARTICLE, LISTING, GenericPage, canonicalize_url, same_site, trap_reason
+from crawler.generic.pagination import current_page, next_link
+from crawler.generic.urls import article_url_hint
+from crawler.items import article_item
+from crawler.pages.listing import ListingPage, NextPostback
+from crawler.profiles import ProfileError
+from pipelines.normalize import now_vn
+
+if TYPE_CHECKING:
+    from scrapy.http import Response
+
+    from crawler.profiles.model import SiteProfile
+
+DEFAULT_MAX_PAGES = 2000
+DEFAULT_MAX_DEPTH = 6
+PRIORITY_PAGER, PRIORITY_ARTICLE, PRIORITY_OTHER = 30, 20, 0
+LIMIT_ARGS = ("max_pages", "max_depth")
+
+
+def check_generic_args(spargs: Mapping[str, str]) -> None:
+    """Raise ProfileError unless ``max_pages`` / ``max_depth`` are whole numbers given with start_url."""
+    for name in LIMIT_ARGS:
+        value = spargs.get(name)
+        if value is None:
+            continue
+        if not spargs.get("start_url"):
+            raise ProfileError(f"{name}: only applies to a generic crawl (-a start_url=URL)")
+        if not str(value).strip().isdigit() or (name == "max_pages" and int(value) < 1):
+            raise ProfileError(f"{name}: expected a whole number{' >= 1' if name == 'max_pages' else ''}, got {value!r}")
+
+
+class GenericCrawlMixin:
+    """The generic crawl, mixed into `PortalSpider` (which provides `sites`, `on_error`, `crawler`)."""
+
+    sites: list[SiteProfile]
+    crawler: Any
+    settings: Any
+    logger: Any
+
+    def __init__(self, *args: Any, max_pages: str | None = None, max_depth: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.generic_limit_args = {"max_pages": max_pages, "max_depth": max_depth}
+        self.generic_max_pages = DEFAULT_MAX_PAGES
+        self.generic_max_depth = DEFAULT_MAX_DEPTH
+        self._generic_seen: set[str] = set()
+        self._generic_postbacks: set[tuple[str, int]] = set()
+        self._generic_scheduled = 0
+
+    async def start_generic(self) -> AsyncIterator[scrapy.Request]:
+        site = self.sites[0]
+        self.generic_max_pages = _limit(self.generic_limit_args["max_pages"],
+                                        self.settings.getint("PORTAL_GENERIC_MAX_PAGES", DEFAULT_MAX_PAGES))
+        self.generic_max_depth = _limit(self.generic_limit_args["max_depth"],
+                                        self.settings.getint("PORTAL_GENERIC_MAX_DEPTH", DEFAULT_MAX_DEPTH))
+        self.logger.info("Generic crawl of %s [%s] from %s: at most %d pages, link depth %d", site.host, site.slug,
+                         site.start_urls[0], self.generic_max_pages, self.generic_max_depth)
+        for url in site.start_urls:
+            request = self._generic_request(url, site, 0, PRIORITY_PAGER)
+            if request is not None:
+                yield request
+
+    def parse_generic(self, response: Response, site: SiteProfile, depth: int) -> Iterator[Any]:
+        if not _is_html(response):
+            self._generic_count(site, "pages/not_html")
+            return
+        self._generic_seen.add(canonicalize_url(response.url))  # the target of a redirect
+        page = GenericPage(response.url, response.text, now=now_vn())  # type: ignore[attr-defined]
+        kind = page.verdict.kind
+        yield self._raw_page(response, site, kind)  # type: ignore[attr-defined]
+        self._generic_count(site, f"pages/{kind}")
+        if kind == LISTING:
+            self.crawler.stats.inc_value(f"portal/{site.slug}/listing_pages")
+        if kind == ARTICLE:
+            self.logger.debug("Article %s [%s]: %s", response.url, site.slug, page.verdict.reason)
+            yield article_item(site.slug, page.fields, now_vn().isoformat(timespec="seconds"), response.status,
+                               response.url)
+        yield from self._generic_links(page, site, depth)
+        yield from self._generic_postback(response, page, site, depth)
+
+    # --- following --------------------------------------------------------------------------
+
+    def _generic_links(self, page: GenericPage, site: SiteProfile, depth: int) -> Iterator[scrapy.Request]:
+        pager = {canonicalize_url(link.url) for link in page.pager.links if link.url}
+        for link in page.links:
+            url = canonicalize_url(link.url)
+            if url in pager:  # the next pages of a listing cost no depth
+                request = self._generic_request(url, site, depth, PRIORITY_PAGER)
+            else:
+                wanted = link.headline or article_url_hint(url)
+                request = self._generic_request(url, site, depth + 1, PRIORITY_ARTICLE if wanted else PRIORITY_OTHER)
+            if request is not None:
+                yield request
+
+    def _generic_request(self, url: str, site: SiteProfile, depth: int, priority: int) -> scrapy.Request | None:
+        url = canonicalize_url(url)
+        if url in self._generic_seen or not same_site(url, site.base_url):
+            return None
+        reason = trap_reason(url)
+        if reason is not None:
+            self._generic_seen.add(url)
+            self._generic_count(site, f"skipped/{reason}")
+            return None
+        if depth > self.generic_max_depth:
+            self._generic_count(site, "skipped/depth_limit")
+            return None
+        if not self._generic_budget(site):
+            return None
+        self._generic_seen.add(url)
+        return scrapy.Request(url, self.parse_generic, errback=self.on_error,  # type: ignore[attr-defined]
+                              cb_kwargs={"site": site, "depth": depth}, priority=priority)
+
+    def _generic_postback(self, response: Response, page: GenericPage, site: SiteProfile,
+                          depth: int) -> Iterator[scrapy.Request]:
+        """The next page of an ASP.NET postback pager: the page's form posted back with its event."""
+        links = [link for link in page.pager.links if link.postback]
+        if not links:
+            return
+        current = current_page(page.pager, response.url)
+        nxt = next_link(links, current)
+        key = (canonicalize_url(response.url), current)
+        if nxt is None or key in self._generic_postbacks or not self._generic_budget(site):
+            return
+        self._generic_postbacks.add(key)
+        listing = replace(site.listing, next_labels=(nxt.label,))
+        target = ListingPage(response.url, response.text, replace(site, listing=listing)).next_page()  # type: ignore[attr-defined]
+        if isinstance(target, NextPostback):
+            yield scrapy.Request(target.url, self.parse_generic, method=target.method, headers=list(target.headers),
+                                 body=target.body, errback=self.on_error,  # type: ignore[attr-defined]
+                                 cb_kwargs={"site": site, "depth": depth}, priority=PRIORITY_PAGER)
+
+    def _generic_budget(self, site: SiteProfile) -> bool:
+        """Spend one page of the budget; False (and a warning, once) when it is used up."""
+        if self._generic_scheduled >= self.generic_max_pages:
+            if self._generic_scheduled == self.generic_max_pages:
+                self.logger.warning("Generic crawl of %s reached its page limit (%d): the rest of the site is "
+                                    "not crawled (raise -a max_pages)", site.host, self.generic_max_pages)
+                self._generic_scheduled += 1
+            self._generic_count(site, "skipped/page_limit")
+            return False
+        self._generic_scheduled += 1
+        return True
+
+    def _generic_count(self, site: SiteProfile, key: str) -> None:
+        self.crawler.stats.inc_value(f"portal/{site.slug}/generic/{key}")
+
+
+def _limit(argument: str | None, default: int) -> int:
+    return int(argument) if argument is not None and str(argument).strip().isdigit() else default
+
+
+def _is_html(response: Response) -> bool:
+    content_type = (response.headers.get("Content-Type") or b"text/html").lower()
+    return hasattr(response, "text") and (b"html" in content_type or b"xhtml" in content_type)

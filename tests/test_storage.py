@@ -1,0 +1,162 @@
+"""The storage pipeline on its own: upserts, edits kept as versions, removals, batches, failures."""
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from crawler.items import ArticleItem, FailureItem, RawPageItem
+from pipelines.normalizing import normalize_article
+from pipelines.storage import SQLitePipeline
+
+SITE = SimpleNamespace(slug="demo", name="Demo", base_url="https://demo.gov.vn", family="sharepoint_portal",
+                       province="Hà Tĩnh", unit="", level="district", enabled=True, notes="",
+                       start_urls=("https://demo.gov.vn/portal/Pages/Tin.aspx",))
+
+
+class Stats:
+    def __init__(self) -> None:
+        self.values: dict[str, Any] = {}
+
+    def set_value(self, key: str, value: Any) -> None:
+        self.values[key] = value
+
+    def inc_value(self, key: str, count: int = 1) -> None:
+        self.values[key] = self.values.get(key, 0) + count
+
+    def get_stats(self) -> dict[str, Any]:
+        return self.values
+
+
+def make_pipeline(db: Path, batch: int = 100) -> SQLitePipeline:
+    crawler = SimpleNamespace(spider=SimpleNamespace(sites=[SITE], site="demo"), stats=Stats())
+    pipeline = SQLitePipeline(crawler, str(db), batch, 5.0, {"title": 1.0})  # type: ignore[arg-type]
+    pipeline.open_spider()
+    return pipeline
+
+
+def item(n: int, fetched_at: str, **changes: Any) -> ArticleItem:
+    fields = {"title": f"Tin số {n}", "body_text": f"Nội dung {n}.", "date_raw": "Cập nhật lúc: 14:55 - 10/10/2018",
+              "views_raw": f"Lượt xem: {100 + n}", "byline_raw": "Thanh Trúc", **changes}
+    article = ArticleItem(site="demo", url=f"https://demo.gov.vn/portal/pages/2018-10-10/tin-{n}.aspx",
+                          fetched_at=fetched_at, **fields)
+    normalize_article(article)
+    return article
+
+
+def finish(pipeline: SQLitePipeline) -> None:
+    pipeline.close_spider()
+    pipeline.spider_closed(None, "finished")  # type: ignore[arg-type]
+
+
+def rows(db: Path, sql: str) -> list[tuple]:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
+def test_edit_keeps_the_previous_version(tmp_path: Path) -> None:
+    db = tmp_path / "archive.db"
+    first = make_pipeline(db)
+    first.process_item(item(1, "2026-11-01T08:00:00+07:00"))
+    finish(first)
+    second = make_pipeline(db)
+    second.process_item(item(1, "2026-11-08T08:00:00+07:00", title="Tin số 1 (đã sửa)", views_raw="Lượt xem: 150"))
+    finish(second)
+    assert rows(db, "select title, first_seen_at, last_changed_at, view_count from articles") == [
+        ("Tin số 1 (đã sửa)", "2026-11-01T08:00:00+07:00", "2026-11-08T08:00:00+07:00", 150)]
+    assert rows(db, "select version, title, fetched_at, replaced_at from article_versions") == [
+        (1, "Tin số 1", "2026-11-01T08:00:00+07:00", "2026-11-08T08:00:00+07:00")]
+    assert rows(db, "select view_count from view_counts order by observed_at") == [(101,), (150,)]
+    assert rows(db, "select articles_updated from crawl_runs order by id") == [(0,), (1,)]
+
+
+def test_views_changing_alone_is_not_an_edit(tmp_path: Path) -> None:
+    db = tmp_path / "archive.db"
+    for day, views in (("01", 101), ("02", 180)):
+        pipeline = make_pipeline(db)
+        pipeline.process_item(item(1, f"2026-11-{day}T08:00:00+07:00", views_raw=f"Lượt xem: {views}"))
+        finish(pipeline)
+    assert rows(db, "select count(*) from article_versions") == [(0,)]
+    assert rows(db, "select articles_unchanged from crawl_runs order by id") == [(0,), (1,)]
+
+
+def test_gone_article_is_marked_removed_and_back_when_seen_again(tmp_path: Path) -> None:
+    db = tmp_path / "archive.db"
+    pipeline = make_pipeline(db)
+    article = item(2, "2026-11-01T08:00:00+07:00")
+    pipeline.process_item(article)
+    pipeline.flush()
+    pipeline.process_item(FailureItem(site="demo", url=article.url, observed_at="2026-11-05T08:00:00+07:00",
+                                      kind="http", reason="http_404", http_status=404))
+    finish(pipeline)
+    assert rows(db, "select removed_at from articles") == [("2026-11-05T08:00:00+07:00",)]
+    again = make_pipeline(db)
+    again.process_item(item(2, "2026-11-09T08:00:00+07:00"))
+    finish(again)
+    assert rows(db, "select removed_at from articles") == [(None,)]
+
+
+def test_batches_are_flushed_by_size_and_at_close(tmp_path: Path) -> None:
+    db = tmp_path / "archive.db"
+    pipeline = make_pipeline(db, batch=3)
+    for n in range(7):
+        pipeline.process_item(item(n, "2026-11-01T08:00:00+07:00"))
+    assert rows(db, "select count(*) from articles") == [(6,)]  # two full batches committed
+    finish(pipeline)
+    assert rows(db, "select count(*) from articles") == [(7,)]
+    [(health,)] = rows(db, "select health from crawl_runs")
+    assert json.loads(health)["sites"]["demo"]["coverage"]["published_at"] == 1.0
+
+
+def test_raw_page_identical_to_previous_capture_is_not_stored_twice(tmp_path: Path) -> None:
+    db = tmp_path / "archive.db"
+    pipeline = make_pipeline(db)
+    for when in ("2026-11-01T08:00:00+07:00", "2026-11-02T08:00:00+07:00"):
+        pipeline.process_item(RawPageItem(site="demo", url="https://demo.gov.vn/a.aspx", kind="article",
+                                          fetched_at=when, status=200, body=b"<html>same</html>" * 50))
+        pipeline.flush()
+    finish(pipeline)
+    assert rows(db, "select id, body is not null, same_as from raw_pages order by id") == [(1, 1, None), (2, 0, 1)]
+
+
+def test_coverage_floor_broken_fails_the_run(tmp_path: Path) -> None:
+    db = tmp_path / "archive.db"
+    pipeline = make_pipeline(db)
+    pipeline.floors = {"view_count": 0.9}
+    for n in range(12):
+        pipeline.process_item(item(n, "2026-11-01T08:00:00+07:00", views_raw=None if n % 2 else "Lượt xem: 5"))
+    finish(pipeline)
+    [(status, exit_code, problems)] = rows(db, "select status, exit_code, problems from crawl_runs")
+    assert (status, exit_code) == ("failed", 4)
+    assert json.loads(problems) == ["demo: view_count coverage 50% is below its floor 90% (layout change?)"]
+
+
+def test_killed_run_leaves_running_row_and_only_whole_batches(tmp_path: Path) -> None:
+    db = tmp_path / "archive.db"
+    pipeline = make_pipeline(db, batch=4)
+    for n in range(6):
+        pipeline.process_item(item(n, "2026-11-01T08:00:00+07:00"))
+    # no close: the process died here
+    assert rows(db, "select status, finished_at from crawl_runs") == [("running", None)]
+    assert rows(db, "select count(*) from articles") == [(4,)]
+    assert rows(db, "select count(*) from view_counts") == [(4,)]
+    assert rows(db, "select completed_at from listing_walks") == [(None,)]
+
+
+@pytest.mark.parametrize("content", [b"not a database at all" * 20, b""])
+def test_unusable_archive_closes_the_spider_with_exit_3(tmp_path: Path, content: bytes) -> None:
+    db = tmp_path / "archive.db"
+    db.write_bytes(content or b"\x00" * 4096)
+    crawler = SimpleNamespace(spider=SimpleNamespace(sites=[SITE]), stats=Stats())
+    pipeline = SQLitePipeline(crawler, str(db), 10, 1.0, {})  # type: ignore[arg-type]
+    from scrapy.exceptions import CloseSpider
+    with pytest.raises(CloseSpider):
+        pipeline.open_spider()
+    assert crawler.stats.values["portal/exit_code"] == 3
