@@ -40,6 +40,9 @@ class ArticleItem:
     byline_raw: str | None = None
     """The byline text the authors come from, e.g. ``Tin, ảnh: Hữu Bình - Thanh Trúc``."""
 
+    source_raw: str | None = None
+    """A source credit shown in its own element, e.g. ``Nguồn tin: Báo Đồng Nai``."""
+
     date_in_url: str | None = None
     """``YYYY-MM-DD`` when the URL carries the publication day (SharePoint portal/Pages)."""
 
@@ -72,7 +75,8 @@ def article_item(site: str, fields: ArticleFields, fetched_at: str, http_status:
     return ArticleItem(
         site=site, url=fields.url, fetched_at=fetched_at, title=fields.title, summary=fields.summary,
         body_text=fields.body_text, category=fields.category, date_raw=fields.date_raw,
-        views_raw=fields.views_raw, byline_raw=fields.byline_raw, date_in_url=fields.date_in_url,
+        views_raw=fields.views_raw, byline_raw=fields.byline_raw, source_raw=fields.source_raw,
+        date_in_url=fields.date_in_url,
         provenance=dict(fields.provenance), http_status=http_status,
         fetched_url=requested_url if requested_url != fields.url else None,
     )

@@ -57,7 +57,8 @@ def normalize_article(item: ArticleItem) -> list[str]:
     if item.views_raw and item.view_count is None:
         problems.append("views_unparsed")
     byline = split_byline(item.byline_raw)
-    item.authors, item.source_name = list(byline.authors), byline.source
+    item.authors = list(byline.authors)
+    item.source_name = byline.source or split_byline(item.source_raw).source
     return problems
 
 
@@ -79,7 +80,7 @@ def _dates(item: ArticleItem) -> list[str]:
 
 def normalize_text_fields(item: ArticleItem) -> None:
     """NFC and collapsed whitespace on one-line fields; NFC on the multi-paragraph body."""
-    for name in ("title", "summary", "category", "date_raw", "views_raw", "byline_raw"):
+    for name in ("title", "summary", "category", "date_raw", "views_raw", "byline_raw", "source_raw"):
         value = getattr(item, name)
         if value is not None:
             setattr(item, name, clean_text(value) or None)

@@ -28,8 +28,8 @@ if TYPE_CHECKING:
 # Columns compared and rewritten; crawl bookkeeping (fetched_at, run ids...) is left alone.
 REBUILT_COLUMNS = (
     "title", "summary", "body_text", "authors", "category", "published_at", "published_date",
-    "published_precision", "date_raw", "view_count", "views_raw", "byline_raw", "source_name",
-    "date_in_url", "provenance", "content_hash",
+    "published_precision", "date_raw", "view_count", "views_raw", "byline_raw", "source_name", "source_raw",
+    "date_in_url", "provenance", "content_hash", "search_text",
 )
 
 

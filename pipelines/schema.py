@@ -120,6 +120,11 @@ def m006_crawl_state(db: Database) -> None:
     db.execute("create index if not exists failures_url on failures (url)")
 
 
+@migrations()
+def m007_source_raw(db: Database) -> None:
+    db["articles"].add_column("source_raw", str)
+
+
 def open_archive(path: str | Path, timeout: float = 30.0) -> Database:
     """Open (creating if needed) the archive: WAL mode, migrations applied.
 

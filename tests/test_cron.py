@@ -22,7 +22,7 @@ from tests.conftest import REPO_ROOT
 CATEGORIES = 4
 # Columns that must be identical whatever the history of runs that built the archive.
 CONTENT = ("url", "site", "title", "summary", "body_text", "authors", "category", "published_at",
-           "published_date", "date_raw", "view_count", "views_raw", "byline_raw", "content_hash")
+           "published_date", "date_raw", "view_count", "views_raw", "byline_raw", "content_hash", "search_text")
 
 
 def run(base: str, db: Path, *extra: str, full: bool = False) -> subprocess.CompletedProcess[str]:
@@ -208,7 +208,8 @@ def test_reextract_offline_reproduces_the_rows(tmp_path: Path) -> None:
     # The server is gone: nothing can be fetched. Damage the rows as an older, worse extractor would.
     original = content(db)
     conn = sqlite3.connect(db)
-    conn.execute("update articles set title = upper(title), authors = '[]', body_text = substr(body_text, 1, 50)")
+    conn.execute("update articles set title = upper(title), authors = '[]', body_text = substr(body_text, 1, 50), "
+                 "search_text = ''")
     conn.commit()
     conn.close()
     env = {**os.environ, "http_proxy": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9"}

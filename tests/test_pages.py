@@ -224,3 +224,16 @@ def test_decomposed_pager_label_is_the_next_link(sites: dict[str, SiteProfile]) 
     html = unicodedata.normalize("NFD", '<div class="Paging"><a href="?page=1">1</a> <a href="?page=3">Tiếp</a></div>')
     page = ListingPage("https://x.gov.vn/portal/Pages/Tin.aspx?page=2", html, sites["sample"])
     assert page.next_page() == NextLink("https://x.gov.vn/portal/Pages/Tin.aspx?page=3")
+
+
+def test_source_line_is_kept_apart_from_authors(sites: dict[str, SiteProfile]) -> None:
+    """NukeViet prints "Nguồn tin:" in its own element: the source, never an author."""
+    from crawler.items import article_item
+    from pipelines.normalizing import normalize_article
+
+    meta, html, _ = _load(FIXTURES / "nukeviet" / "article-tac-gia-nguon-tin")
+    fields = ArticlePage(meta["url"], html, sites[meta["site"]]).extract()
+    assert (fields.source_raw, fields.provenance["source"]) == ("Nguồn tin: UBND xã Minh Đức", 'profile:.news_column p.h5:contains("Nguồn tin")')
+    item = article_item(meta["site"], fields, "2026-11-28T10:00:00+07:00", 200, meta["url"])
+    normalize_article(item)
+    assert (item.authors, item.source_name) == (["Minh Tâm"], "UBND xã Minh Đức")

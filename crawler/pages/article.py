@@ -41,6 +41,7 @@ class ArticleFields:
     date_raw: str | None = None
     views_raw: str | None = None
     byline_raw: str | None = None
+    source_raw: str | None = None
     date_in_url: str | None = None
     provenance: dict[str, str] = field(default_factory=dict)
 
@@ -75,6 +76,7 @@ class ArticlePage:
         out.title, prov["title"] = self._title()
         out.summary, prov["summary"] = self._tagged(first_text(self.sel, self.rules.summary))
         out.category, prov["category"] = self._tagged(first_text(self.sel, self.rules.category))
+        out.source_raw, prov["source"] = self._tagged(first_text(self.sel, self.rules.source))
         out.date_raw, prov["date"] = self._date()
         out.views_raw, prov["views"] = self._views()
         out.date_in_url = self._date_in_url()

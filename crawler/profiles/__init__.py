@@ -255,7 +255,7 @@ def _check_values(rules: Any, source: str, where: str) -> None:
         raise ProfileError(f"{source}: [{where}] byline: must be one of {sorted(BYLINE_KINDS)}")
     selector_keys = {
         ListingRules: ("article_links", "pager"),
-        ArticleRules: ("title", "body", "date", "views", "summary", "category", "author", "body_drop"),
+        ArticleRules: ("title", "body", "date", "views", "summary", "category", "author", "source", "body_drop"),
     }.get(type(rules), ())
     for key in selector_keys:
         value = getattr(rules, key)

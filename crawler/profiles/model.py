@@ -63,6 +63,8 @@ class ArticleRules:
     summary: tuple[str, ...] = ()
     category: tuple[str, ...] = ()
     author: tuple[str, ...] = ()
+    # A labelled source credit in its own element ("Nguồn tin: ..."): not an author.
+    source: tuple[str, ...] = ()
     # Elements removed from the body before its text is read (share bars, print links...).
     body_drop: tuple[str, ...] = ("script", "style", "noscript", "iframe")
     # Where an unlabelled byline sits: "last_paragraph" or "none".
