@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import zlib
 from collections import Counter
+from datetime import datetime
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterator
 
 from w3lib.encoding import html_to_unicode
 
+from crawler.generic import extract_article
 from crawler.items import article_item
-from crawler.pages.article import ArticlePage
+from crawler.pages.article import ArticleFields, ArticlePage
 from pipelines.normalizing import normalize_article
 from pipelines.storage import article_row, update_rows
 
@@ -25,6 +27,8 @@ if TYPE_CHECKING:
 
     from crawler.profiles.model import SiteProfile
 
+# Slug prefix of sites crawled in generic mode (crawler/generic/profile.py names them so).
+GENERIC_PREFIX = "generic-"
 # Columns compared and rewritten; crawl bookkeeping (fetched_at, run ids...) is left alone.
 REBUILT_COLUMNS = (
     "title", "summary", "body_text", "authors", "category", "published_at", "published_date",
@@ -48,7 +52,7 @@ class ReextractReport:
                f"articles changed:   {self.changed}", f"articles added:     {self.added}"]
         out += [f"  {name}: {n} changed" for name, n in sorted(self.fields.items())]
         out += [f"not an article ({reason}): {n}" for reason, n in sorted(self.not_articles.items())]
-        out += [f"skipped site without a profile: {s}" for s in sorted(self.skipped_sites)]
+        out += [f"skipped site not in the registry: {s}" for s in sorted(self.skipped_sites)]
         return out
 
 
@@ -86,11 +90,15 @@ def decode_body(body: bytes, content_type: str, encoding: str) -> str:
 
 def reextract(db: Database, sites: dict[str, SiteProfile], only_site: str | None = None,
               dry_run: bool = False) -> ReextractReport:
-    """Rebuild article rows from raw pages; write the differences unless `dry_run`."""
+    """Rebuild article rows from raw pages; write the differences unless `dry_run`.
+
+    Registry sites are re-extracted with their profile; sites crawled in generic mode
+    (`-a start_url`, slugs ``generic-...``) with the generic extractor.
+    """
     report = ReextractReport()
     for page in latest_article_pages(db, only_site):
         profile = sites.get(page.site)
-        if profile is None:
+        if profile is None and not page.site.startswith(GENERIC_PREFIX):
             report.skipped_sites.add(page.site)
             continue
         report.pages += 1
@@ -98,13 +106,23 @@ def reextract(db: Database, sites: dict[str, SiteProfile], only_site: str | None
     return report
 
 
-def _rebuild(db: Database, page: StoredPage, profile: SiteProfile, report: ReextractReport, dry_run: bool) -> None:
+def extract_stored(page: StoredPage, profile: SiteProfile | None) -> tuple[ArticleFields | None, str]:
+    """Fields of a stored page with today's extractor, or None and the reason it is no article."""
+    if profile is None:
+        verdict, fields = extract_article(page.url, page.html, now=datetime.fromisoformat(page.fetched_at))
+        return fields, verdict.reason
     extractor = ArticlePage(page.url, page.html, profile)
     reason = extractor.validate()
-    if reason is not None:
+    return (None, reason) if reason is not None else (extractor.extract(), "")
+
+
+def _rebuild(db: Database, page: StoredPage, profile: SiteProfile | None, report: ReextractReport,
+             dry_run: bool) -> None:
+    fields, reason = extract_stored(page, profile)
+    if fields is None:
         report.not_articles[reason] += 1
         return
-    item = article_item(page.site, extractor.extract(), page.fetched_at, page.status, page.url)
+    item = article_item(page.site, fields, page.fetched_at, page.status, page.url)
     if "dropped/no_title" in normalize_article(item):
         report.not_articles["no_title"] += 1
         return

@@ -252,3 +252,26 @@ def test_raw_pages_keep_every_fetch_compressed(tmp_path: Path) -> None:
                        "and instr(cast(request_body as text), '__EVENTARGUMENT=Page') > 0")
     assert posts[0][0] >= CATEGORIES  # postback pages keep the request that reproduces them
     assert json.loads(query(db, "select health from crawl_runs")[0][0])["sites"]["sample"]["articles"] == articles
+
+
+def test_reextract_rebuilds_generic_mode_rows(tmp_path: Path) -> None:
+    """A portal crawled with -a start_url (no profile) is re-extracted with the generic extractor."""
+    from tests.generic_sites import PORTALS, generic_crawl_command, serve
+
+    db = tmp_path / "archive.db"
+    name = sorted(PORTALS)[0]
+    with serve(name) as (server, site):
+        result = subprocess.run(generic_crawl_command(server.url + site.home, str(db)), cwd=REPO_ROOT,
+                                capture_output=True, text=True, timeout=240)
+    assert result.returncode == 0, result.stderr[-2000:]
+    original = content(db)
+    assert original and all(row[1].startswith("generic-") for row in original)
+    conn = sqlite3.connect(db)
+    conn.execute("update articles set title = 'x', body_text = '', search_text = ''")
+    conn.commit()
+    conn.close()
+    out = subprocess.run(["python", "-m", "scrapy", "reextract", "-s", f"ARCHIVE_DB={db}"], cwd=REPO_ROOT,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert f"articles changed:   {len(original)}" in out.stdout and "skipped" not in out.stdout
+    assert content(db) == original
