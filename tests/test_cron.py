@@ -8,6 +8,7 @@ import random
 import signal
 import sqlite3
 import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Iterator
@@ -213,7 +214,7 @@ def test_reextract_offline_reproduces_the_rows(tmp_path: Path) -> None:
     conn.commit()
     conn.close()
     env = {**os.environ, "http_proxy": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9"}
-    result = subprocess.run(["python", "-m", "scrapy", "reextract", "-s", f"ARCHIVE_DB={db}"], cwd=REPO_ROOT,
+    result = subprocess.run([sys.executable, "-m", "scrapy", "reextract", "-s", f"ARCHIVE_DB={db}"], cwd=REPO_ROOT,
                             capture_output=True, text=True, timeout=120, env=env)
     assert result.returncode == 0, result.stderr[-2000:]
     assert f"pages re-extracted: {len(original)}" in result.stdout
@@ -230,7 +231,7 @@ def test_reextract_dry_run_writes_nothing(tmp_path: Path) -> None:
     conn.execute("update articles set title = 'x'")
     conn.commit()
     conn.close()
-    result = subprocess.run(["python", "-m", "scrapy", "reextract", "--dry-run", "--site", "sample",
+    result = subprocess.run([sys.executable, "-m", "scrapy", "reextract", "--dry-run", "--site", "sample",
                              "-s", f"ARCHIVE_DB={db}"], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "dry run: nothing written" in result.stdout
@@ -270,7 +271,7 @@ def test_reextract_rebuilds_generic_mode_rows(tmp_path: Path) -> None:
     conn.execute("update articles set title = 'x', body_text = '', search_text = ''")
     conn.commit()
     conn.close()
-    out = subprocess.run(["python", "-m", "scrapy", "reextract", "-s", f"ARCHIVE_DB={db}"], cwd=REPO_ROOT,
+    out = subprocess.run([sys.executable, "-m", "scrapy", "reextract", "-s", f"ARCHIVE_DB={db}"], cwd=REPO_ROOT,
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr[-2000:]
     assert f"articles changed:   {len(original)}" in out.stdout and "skipped" not in out.stdout
