@@ -68,6 +68,16 @@ class ArticleItem:
     source_name: str | None = None
     """The ``Nguồn:`` (source) credit of the byline, when present: not an author."""
 
+    # --- provenance of an archived copy (pipelines/warc.py, the Wayback source) ---
+    source: str = "live"
+    """``live`` (fetched from the portal), ``warc`` (imported from a WARC/ARC file) or ``wayback``."""
+
+    capture_url: str | None = None
+    """The archived copy's own address: the WARC file and record id, or the Wayback capture URL."""
+
+    captured_at: str | None = None
+    """When the archive captured the page (ISO 8601, +07:00); None for live fetches."""
+
 
 def article_item(site: str, fields: ArticleFields, fetched_at: str, http_status: int | None,
                  requested_url: str) -> ArticleItem:
@@ -120,6 +130,13 @@ class RawPageItem:
     method: str = "GET"
     request_body: bytes = b""
     """The POST body for postback listing pages (what reproduces the request)."""
+
+    source: str = "live"
+    """``live``, ``warc`` or ``wayback``: see `ArticleItem.source`."""
+
+    warc_file: str | None = None
+    warc_record_id: str | None = None
+    """For pages imported from a WARC/ARC file: its file name and the record's WARC-Record-ID."""
 
 
 @dataclass(kw_only=True, slots=True)

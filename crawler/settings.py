@@ -91,3 +91,11 @@ PORTAL_GENERIC_MAX_PAGES = 2000
 # How many links away from the start URL a page may be (-a max_depth overrides it). Pager links
 # (the next pages of one listing) do not count as a step.
 PORTAL_GENERIC_MAX_DEPTH = 6
+
+# --- Archived copies (`-a source=wayback`) ----------------------------------------------------
+# The Wayback Machine's CDX API and capture server (tests point them at a local fake).
+PORTAL_WAYBACK_CDX_URL = "https://web.archive.org/cdx/search/cdx"
+PORTAL_WAYBACK_URL = "https://web.archive.org"
+# On 429/503 from the Wayback: wait this many seconds, doubled per attempt, this many times.
+PORTAL_WAYBACK_BACKOFF = 5.0
+PORTAL_WAYBACK_RETRIES = 4

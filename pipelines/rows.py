@@ -31,7 +31,8 @@ def raw_page_row(item: RawPageItem, run_id: int | None, previous: tuple[int, str
         "content_type": item.content_type, "encoding": item.encoding,
         "body": None if same else zlib.compress(item.body, RAW_COMPRESSION_LEVEL),
         "body_sha1": digest, "body_size": len(item.body), "same_as": previous[0] if same and previous else None,
-        "crawl_run_id": run_id,
+        "crawl_run_id": run_id, "source": item.source, "warc_file": item.warc_file,
+        "warc_record_id": item.warc_record_id,
     }
 
 

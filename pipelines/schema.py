@@ -24,15 +24,19 @@ class ArchiveError(RuntimeError):
 
 @migrations()
 def m001_create_articles(db: Database) -> None:
+    # Column order matters for speed: SQLite stores a row's columns in order and spills what does
+    # not fit a page to overflow pages, so the long texts (summary, body) come last, and sorting
+    # or filtering on the short columns before them (Datasette's search box sorts every match by
+    # published_at) never follows the overflow chain.
     db["articles"].create(
         {
-            "url": str, "site": str, "title": str, "summary": str, "body_text": str,
-            "authors": str, "category": str,
+            "url": str, "site": str, "title": str, "authors": str, "category": str,
             "published_at": str, "published_date": str, "published_precision": str, "date_raw": str,
             "view_count": int, "views_raw": str,
             "byline_raw": str, "source_name": str, "date_in_url": str, "provenance": str,
             "http_status": int, "content_hash": str,
             "first_seen_at": str, "fetched_at": str, "last_changed_at": str, "crawl_run_id": int,
+            "summary": str, "body_text": str,
         },
         pk="url",
         not_null=["site", "title", "fetched_at", "first_seen_at"],
@@ -123,6 +127,24 @@ def m006_crawl_state(db: Database) -> None:
 @migrations()
 def m007_source_raw(db: Database) -> None:
     db["articles"].add_column("source_raw", str)
+
+
+@migrations()
+def m008_sources(db: Database) -> None:
+    """Where each article, observation and raw page came from: the live portal, a WARC, the Wayback.
+
+    Rows written before archived sources existed were all fetched live, hence the default.
+    """
+    db["articles"].add_column("source", str, not_null_default="live")
+    db["articles"].add_column("capture_url", str)
+    db["articles"].add_column("captured_at", str)
+    db["view_counts"].add_column("source", str, not_null_default="live")
+    db["view_counts"].add_column("capture_url", str)
+    db["raw_pages"].add_column("source", str, not_null_default="live")
+    db["raw_pages"].add_column("warc_file", str)
+    db["raw_pages"].add_column("warc_record_id", str)
+    # A record imported twice is recognised by its id (re-importing a file adds nothing).
+    db.execute("create index if not exists raw_pages_warc_record on raw_pages (warc_record_id)")
 
 
 def open_archive(path: str | Path, timeout: float = 30.0) -> Database:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Sequence
 
 from scrapy import signals
 from scrapy.exceptions import CloseSpider
@@ -122,11 +122,13 @@ class SQLitePipeline:
             self.db["sites"].upsert_all([site_row(s, started) for s in sites], pk="slug")
             self.run_id = self.db["crawl_runs"].insert(start_row(spider, started)).last_pk
             # A walk is "started" before any of its articles can be stored: if this run dies,
-            # the next one sees an unfinished walk and walks the whole category again.
+            # the next one sees an unfinished walk and walks the whole category again. Only live
+            # crawls of configured sites walk listings (generic and Wayback runs do not).
+            walks_listings = getattr(spider, "source", "live") == "live"
             self.db["listing_walks"].upsert_all(
                 [{"site": s.slug, "listing_url": url, "crawl_run_id": self.run_id, "started_at": started,
                   "completed_at": None, "pages": 0, "stopped_because": None}
-                 for s in sites for url in s.start_urls if getattr(s, "family", "") != "generic"],
+                 for s in sites for url in s.start_urls if walks_listings and getattr(s, "family", "") != "generic"],
                 pk=("site", "listing_url"))
 
     def flush(self) -> None:
@@ -134,16 +136,18 @@ class SQLitePipeline:
         assert self.db is not None
         if not (self.articles or self.failures or self.raw_pages):
             return
-        batch = {item.url: item for item in self.articles}  # last one wins within a batch
+        batch = latest_per_url(self.articles)
+        # Archived captures of one article in the same batch are each an observation of its views.
+        extra = [i for i in self.articles if i.source != "live" and batch[i.url] is not i]
         with self.db.atomic():
-            self._write_articles(list(batch.values()))
+            self._write_articles(list(batch.values()), extra)
             self._write_failures(self.failures)
             self._write_raw_pages(self.raw_pages)
         self.articles.clear()
         self.failures.clear()
         self.raw_pages.clear()
 
-    def _write_articles(self, items: list[ArticleItem]) -> None:
+    def _write_articles(self, items: list[ArticleItem], observed_too: Sequence[ArticleItem] = ()) -> None:
         assert self.db is not None
         if not items:
             return
@@ -153,7 +157,9 @@ class SQLitePipeline:
             row = article_row(item, self.run_id)
             previous = known.get(item.url)
             self._tally(item.site).count_fields(row)
-            if previous is None:
+            if previous is not None and not replaces_content(previous, item):
+                self._tally(item.site).unchanged += 1  # an older or archived copy: only its views count
+            elif previous is None:
                 self._tally(item.site).new += 1
                 new.append({**row, "first_seen_at": item.fetched_at, "last_changed_at": item.fetched_at})
             elif previous["content_hash"] != row["content_hash"]:
@@ -167,7 +173,7 @@ class SQLitePipeline:
             self.db["articles"].insert_all(new)
         update_rows(self.db, "articles", "url", changed)
         update_rows(self.db, "articles", "url", unchanged)  # fresh fetched_at, views, run id
-        self.db["view_counts"].insert_all((view_row(i, self.run_id) for i in items), ignore=True)
+        self.db["view_counts"].insert_all((view_row(i, self.run_id) for i in [*items, *observed_too]), ignore=True)
 
     def _keep_version(self, previous: dict[str, Any], replaced_at: str) -> None:
         assert self.db is not None
@@ -226,9 +232,37 @@ def article_row(item: ArticleItem, run_id: int | None) -> dict[str, Any]:
         "http_status": item.http_status, "fetched_at": item.fetched_at, "crawl_run_id": run_id,
         "fetched_url": item.fetched_url, "removed_at": None,
         "search_text": search_text(item.title, item.summary, item.body_text),
+        "source": item.source, "capture_url": item.capture_url, "captured_at": item.captured_at,
     }
     row["content_hash"] = content_hash(row)
     return row
+
+
+def latest_per_url(items: list[ArticleItem]) -> dict[str, ArticleItem]:
+    """One item per URL in a batch: the last live one, else the newest capture (`replaces_content`)."""
+    chosen: dict[str, ArticleItem] = {}
+    for item in items:
+        previous = chosen.get(item.url)
+        if previous is None or replaces_content(
+                {"source": previous.source, "captured_at": previous.captured_at, "fetched_at": previous.fetched_at}, item):
+            chosen[item.url] = item
+    return chosen
+
+
+def replaces_content(previous: dict[str, Any], item: ArticleItem) -> bool:
+    """Whether `item` may overwrite the archived row `previous` (one row per article, many sources).
+
+    A live fetch always does (the portal as it is now is preferred); an archived capture never
+    replaces a live row, and replaces another capture only when it is at least as new.
+    """
+    if item.source == "live":
+        return True
+    if (previous.get("source") or "live") == "live":
+        return False
+    new_time = item.captured_at or item.fetched_at
+    old_time = previous.get("captured_at") or previous.get("fetched_at") or ""
+    # ISO 8601 strings with the same +07:00 offset order like the times they name.
+    return new_time >= old_time
 
 
 def content_hash(row: dict[str, Any]) -> str:
@@ -240,7 +274,8 @@ def content_hash(row: dict[str, Any]) -> str:
 def view_row(item: ArticleItem, run_id: int | None) -> dict[str, Any]:
     """One observation of an article: its view count (NULL when the page shows none) at fetch time."""
     return {"url": item.url, "observed_at": item.fetched_at, "view_count": item.view_count,
-            "views_raw": item.views_raw, "crawl_run_id": run_id}
+            "views_raw": item.views_raw, "crawl_run_id": run_id, "source": item.source,
+            "capture_url": item.capture_url}
 
 
 def start_row(spider: Any, started: str) -> dict[str, Any]:
@@ -284,7 +319,8 @@ def existing_articles(db: Database, urls: list[str]) -> dict[str, dict[str, Any]
     """The archived rows (content fields) of the given URLs."""
     marks = ",".join("?" for _ in urls)
     cursor = db.execute(
-        f"select url, title, summary, body_text, authors, category, published_at, content_hash, fetched_at "
+        f"select url, title, summary, body_text, authors, category, published_at, content_hash, fetched_at, "
+        f"source, captured_at "
         f"from articles where url in ({marks})", urls)
     names = [d[0] for d in cursor.description]
     return {row[0]: dict(zip(names, row)) for row in cursor.fetchall()}

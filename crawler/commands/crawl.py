@@ -16,6 +16,7 @@ from scrapy.exceptions import UsageError
 from crawler.profiles import ProfileError
 from crawler.sites import resolve_sites
 from crawler.spiders.generic import check_generic_args
+from crawler.spiders.wayback import check_wayback_args
 from pipelines.lock import ArchiveBusyError, ArchiveLock
 from pipelines.outcome import EXIT_ARCHIVE, EXIT_BOOTSTRAP, EXIT_BUSY, EXIT_CONFIG
 from pipelines.schema import ArchiveError, open_archive
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
     import argparse
 
 # Arguments of the portal spider (-a NAME=VALUE); anything else is a typo worth stopping for.
-KNOWN_ARGUMENTS = {"site", "start_url", "full", "max_pages", "max_depth"}
+KNOWN_ARGUMENTS = {"site", "start_url", "full", "max_pages", "max_depth", "source", "from", "to"}
 
 
 class Command(ScrapyCrawlCommand):
@@ -77,6 +78,7 @@ class Command(ScrapyCrawlCommand):
                 raise ProfileError(f"unknown spider argument(s): {', '.join(sorted(unknown))} "
                                    f"(known: {', '.join(sorted(KNOWN_ARGUMENTS))})")
             check_generic_args(spargs)
+            check_wayback_args(spargs)
             resolve_sites(self.settings, spargs.get("site"), spargs.get("start_url"))
         except ProfileError as exc:
             return self._fail(EXIT_CONFIG, f"configuration error: {exc}")

@@ -1,0 +1,77 @@
+"""`scrapy import-warc FILE...`: store the articles captured in WARC/ARC files (gzipped or not).
+
+Each HTML 200 response goes to the site profile that claims its host and URL, else to generic
+extraction; articles are stored with `source = 'warc'`, the capture time and the file and record
+id (pipelines/warc.py). Other records are counted in the report, never fatal. Takes the archive's
+lock like a crawl. Exit codes: 0 done, 2 a file is missing or no WARC/ARC, 3 archive unusable,
+6 the archive is busy.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from scrapy.commands import ScrapyCommand
+from scrapy.exceptions import UsageError
+from warcio.exceptions import ArchiveLoadFailed
+
+from crawler.profiles import ProfileError
+from crawler.sites import load_registry
+from pipelines.lock import ArchiveBusyError, ArchiveLock
+from pipelines.outcome import EXIT_ARCHIVE, EXIT_BUSY, EXIT_CONFIG
+from pipelines.schema import ArchiveError, open_archive
+from pipelines.warc import WarcImporter, WarcInputError
+
+if TYPE_CHECKING:
+    import argparse
+
+
+class Command(ScrapyCommand):
+    requires_project = True
+    requires_crawler_process = False
+
+    def syntax(self) -> str:
+        return "FILE [FILE...]"
+
+    def short_desc(self) -> str:
+        return "Import the articles captured in WARC/ARC files (source 'warc')"
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        assert self.settings is not None
+        if not args:
+            raise UsageError("give one or more WARC/ARC files")
+        missing = [a for a in args if not Path(a).is_file()]
+        if missing:
+            return self._fail(EXIT_CONFIG, f"no such file: {', '.join(missing)}")
+        try:
+            registry = load_registry(self.settings)
+        except ProfileError as exc:
+            return self._fail(EXIT_CONFIG, f"configuration error: {exc}")
+        path = self.settings.get("ARCHIVE_DB") or "archive.db"
+        try:
+            with ArchiveLock(path):
+                self._import(path, registry, [Path(a) for a in args])
+        except ArchiveBusyError as exc:
+            self._fail(EXIT_BUSY, str(exc))
+        except ArchiveError as exc:
+            self._fail(EXIT_ARCHIVE, str(exc))
+
+    def _import(self, path: str, registry: dict, files: list[Path]) -> None:
+        db = open_archive(path, timeout=self.settings.getfloat("PORTAL_SQLITE_TIMEOUT", 30.0))  # type: ignore[union-attr]
+        importer = WarcImporter(db, registry)
+        try:
+            for file in files:
+                try:
+                    with db.atomic():  # one transaction per file: a file is imported whole or not at all
+                        importer.import_file(file)
+                except (WarcInputError, ArchiveLoadFailed) as exc:
+                    self._fail(EXIT_CONFIG, f"cannot read {file} as WARC or ARC: {exc}")
+        finally:
+            db.close()
+        for line in importer.report.lines():
+            print(line)
+
+    def _fail(self, code: int, message: str) -> None:
+        print(f"error: {message}", file=sys.stderr)
+        self.exitcode = code

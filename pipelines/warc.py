@@ -1,0 +1,355 @@
+"""WARC/ARC files in and out of the archive: import captured pages as articles, export raw pages.
+
+Import (`scrapy import-warc`): every HTML `response` record with status 200 is routed to the site
+profile whose host and article URL patterns match it, else to generic extraction, extracted with
+the same page objects as a crawl (`pipelines.reextract.extract_stored`), normalized and stored
+through the crawl's own storage code (`SQLitePipeline`), with `source = 'warc'`, the capture time
+as `fetched_at`, and the file and record id as provenance. Everything else (revisits, requests,
+metadata, non-HTML, non-200, truncated records, a broken gzip member) is counted, never fatal.
+
+Export (`scrapy export-warc`): every stored raw page becomes a `response` record (HTTP status line
+and Content-Type rebuilt from the row), preceded by a `warcinfo` record; postback pages also get
+their `request` record, so the file reproduces what the crawl asked for.
+"""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import zlib
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from http import HTTPStatus
+from io import BytesIO
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, Iterator
+from urllib.parse import urlsplit
+
+from scrapy.http import HtmlResponse
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from crawler.generic.profile import generic_profile
+from crawler.items import ArticleItem, RawPageItem, article_item
+from pipelines.normalize import VN_TZ
+from pipelines.normalizing import normalize_article
+from pipelines.reextract import StoredPage, decode_body, extract_stored
+from pipelines.rows import site_row
+from pipelines.storage import SQLitePipeline, article_row, existing_articles, replaces_content
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+    from crawler.profiles.model import SiteProfile
+
+WARC_SOURCE = "warc"
+SOFTWARE = "vngov-archive (scrapy export-warc; warcio 1.8.1)"
+
+
+class WarcInputError(RuntimeError):
+    """A file given to the import cannot be read as WARC or ARC at all (missing, not an archive)."""
+
+
+# --- times ---------------------------------------------------------------------------------------
+
+
+def warc_date_to_vn(value: str) -> str:
+    """``2025-07-01T03:04:05Z`` (WARC-Date, UTC, maybe with a fraction) -> ``2025-07-01T10:04:05+07:00``."""
+    when = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    if when.tzinfo is None:  # ARC dates converted by warcio carry no zone: they are UTC
+        when = when.replace(tzinfo=timezone.utc)
+    return when.astimezone(VN_TZ).isoformat(timespec="seconds")
+
+
+def vn_to_warc_date(value: str) -> str:
+    """``2025-07-01T10:04:05+07:00`` (fetched_at) -> ``2025-07-01T03:04:05Z`` (WARC-Date is UTC)."""
+    return datetime.fromisoformat(value).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def capture_url(warc_file: str, record_id: str) -> str:
+    """How an article row points to its WARC record: ``warc:FILE#<urn:uuid:...>``."""
+    return f"warc:{warc_file}#{record_id}"
+
+
+# --- routing -------------------------------------------------------------------------------------
+
+
+def _netloc(url: str) -> str:
+    """Host and port, lower-cased, without ``www.``: two portals on one host differ by port."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").removeprefix("www.")
+    return f"{host}:{parts.port}" if parts.port else host
+
+
+def route(url: str, registry: dict[str, SiteProfile]) -> tuple[SiteProfile | None, str]:
+    """The profile for a captured URL and the page's kind: (profile, 'article' | 'listing'), or
+    (None, 'generic') when no profile's host and patterns claim it (generic extraction then)."""
+    netloc = _netloc(url)
+    for profile in registry.values():
+        if _netloc(profile.base_url) != netloc:
+            continue
+        if profile.urls.is_article(url):
+            return profile, "article"
+        if profile.urls.is_listing(url):
+            return profile, "listing"
+    return None, "generic"
+
+
+# --- import --------------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportReport:
+    files: int = 0
+    records: Counter[str] = field(default_factory=Counter)
+    articles: Counter[str] = field(default_factory=Counter)
+    skipped: Counter[str] = field(default_factory=Counter)
+    problems: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        out = [f"files read: {self.files}", f"records read: {sum(self.records.values())}"]
+        out += [f"  {kind}: {n}" for kind, n in sorted(self.records.items())]
+        out += [f"articles {what}: {n}" for what, n in sorted(self.articles.items())]
+        out += [f"skipped ({reason}): {n}" for reason, n in sorted(self.skipped.items())]
+        out += [f"problem: {p}" for p in self.problems]
+        return out
+
+
+@dataclass(frozen=True)
+class Capture:
+    """One HTML response record, as the import needs it."""
+
+    url: str
+    record_id: str
+    captured_at: str
+    status: int
+    content_type: str
+    body: bytes
+
+
+class WarcImporter:
+    """Stores the captures of WARC/ARC files into an open archive, through the crawl's storage."""
+
+    def __init__(self, db: Database, registry: dict[str, SiteProfile]) -> None:
+        self.db, self.registry = db, registry
+        self.report = ImportReport()
+        # The crawl's own writer (upsert by canonical URL, versions, view observations, raw pages),
+        # used without a crawl: no run row, no stats.
+        self.storage = SQLitePipeline(None, "", 1, 0.0, {})  # type: ignore[arg-type]
+        self.storage.db = db
+        self.sites_seen: set[str] = set()
+        self.arc = False  # whether the file being read is ARC
+
+    def import_file(self, path: Path) -> None:
+        """Import one file; a record that cannot be read is counted, a broken stream ends the file."""
+        self.report.files += 1
+        kind = archive_format(path)
+        if kind is None:
+            raise WarcInputError(f"{path}: not a WARC or ARC file (it starts with neither 'WARC/' nor 'filedesc://')")
+        self.arc = kind == "arc"
+        try:
+            with path.open("rb") as stream:
+                for record in _records(stream, path):
+                    self._record(record, path.name)
+        except (ArchiveLoadFailed, WarcInputError):
+            raise
+        except Exception as exc:  # noqa: BLE001 - a gzip member cut short, a garbled header...
+            self.report.skipped["broken_stream"] += 1
+            self.report.problems.append(f"{path.name}: stopped reading at a broken record ({type(exc).__name__}: {exc})")
+
+    def _record(self, record: Any, warc_file: str) -> None:
+        kind = record.rec_type or "unknown"
+        self.report.records[kind] += 1
+        reason = skip_reason(record)
+        if reason is not None:
+            self.report.skipped[reason] += 1
+            return
+        body = record.content_stream().read()
+        if getattr(record.raw_stream, "limit", 0) > 0:
+            # Fewer bytes than the record's Content-Length: a gzip member or a file cut short
+            # (warcio returns what there is without complaint).
+            self.report.skipped["cut_short"] += 1
+            return
+        capture = Capture(
+            url=record.rec_headers.get_header("WARC-Target-URI"),
+            record_id=record_id(record, body, self.arc),
+            captured_at=warc_date_to_vn(record.rec_headers.get_header("WARC-Date")),
+            status=int(record.http_headers.get_statuscode()),
+            content_type=record.http_headers.get_header("Content-Type") or "",
+            body=body,
+        )
+        if capture.record_id and self.db.execute(
+                "select 1 from raw_pages where warc_record_id = ? limit 1", [capture.record_id]).fetchone():
+            self.report.skipped["already_imported"] += 1
+            return
+        self.store(capture, warc_file)
+
+    def store(self, capture: Capture, warc_file: str) -> None:
+        profile, kind = route(capture.url, self.registry)
+        site = profile or generic_profile(capture.url)
+        self._site(site, capture.captured_at)
+        response = HtmlResponse(capture.url, status=capture.status, body=capture.body,
+                                headers={"Content-Type": capture.content_type} if capture.content_type else None)
+        page = RawPageItem(site=site.slug, url=capture.url, kind="article", fetched_at=capture.captured_at,
+                           status=capture.status, body=capture.body, content_type=capture.content_type,
+                           encoding=response.encoding, source=WARC_SOURCE, warc_file=warc_file,
+                           warc_record_id=capture.record_id)
+        if kind == "listing":  # kept (it is part of the portal's record), not extracted
+            self._keep(page, "listing")
+            self.report.skipped["listing"] += 1
+            return
+        stored = StoredPage(capture.url, site.slug, capture.captured_at, capture.status,
+                            decode_body(capture.body, capture.content_type, response.encoding))
+        fields, why = extract_stored(stored, profile)
+        if fields is None:
+            self._keep(page, "other")
+            self.report.skipped[f"not_article:{why}"] += 1
+            return
+        self._keep(page, "article")
+        item = article_item(site.slug, fields, capture.captured_at, capture.status, capture.url)
+        item.source, item.captured_at = WARC_SOURCE, capture.captured_at
+        item.capture_url = capture_url(warc_file, capture.record_id)
+        if "dropped/no_title" in normalize_article(item):
+            self.report.skipped["no_title"] += 1
+            return
+        self.report.articles[self._outcome(item)] += 1
+        self.storage._write_articles([item])
+
+    def _keep(self, page: RawPageItem, kind: str) -> None:
+        page.kind = kind
+        self.storage._write_raw_pages([page])
+
+    def _outcome(self, item: ArticleItem) -> str:
+        """How storing the item will end, for the report (the storage decides the same way)."""
+        previous = existing_articles(self.db, [item.url]).get(item.url)
+        if previous is None:
+            return "new"
+        if not replaces_content(previous, item):
+            return "kept (live or newer copy archived)"
+        return "updated" if article_row(item, None)["content_hash"] != previous["content_hash"] else "unchanged"
+
+    def _site(self, site: SiteProfile, when: str) -> None:
+        if site.slug not in self.sites_seen:
+            self.sites_seen.add(site.slug)
+            self.db["sites"].upsert(site_row(site, when), pk="slug")
+
+
+def _records(stream: IO[bytes], path: Path) -> Iterator[Any]:
+    """The file's records; WarcInputError when its first bytes are no WARC/ARC at all."""
+    iterator = ArchiveIterator(stream, arc2warc=True)
+    first = True
+    try:
+        for record in iterator:
+            first = False
+            yield record
+    except ArchiveLoadFailed as exc:
+        if first:
+            raise WarcInputError(f"{path}: not a WARC or ARC file ({exc})") from exc
+        raise RuntimeError(str(exc)) from exc  # garbage after good records: counted, not fatal
+
+
+def archive_format(path: Path) -> str | None:
+    """``warc`` or ``arc`` from the file's first bytes (gzipped or not), None for anything else
+    (warcio alone would read a text file as one odd ARC record)."""
+    with path.open("rb") as raw:
+        gzipped = raw.read(2) == b"\x1f\x8b"
+        raw.seek(0)
+        try:
+            head = gzip.GzipFile(fileobj=raw).read(11) if gzipped else raw.read(11)
+        except (OSError, EOFError):
+            return None
+    if head.startswith(b"WARC/"):
+        return "warc"
+    return "arc" if head == b"filedesc://" else None
+
+
+def record_id(record: Any, body: bytes, arc: bool) -> str:
+    """The record's WARC-Record-ID; for an ARC record (which has none: warcio invents a random one
+    on every read) a stable id from its URL, date and payload, so that re-importing adds nothing."""
+    if not arc:
+        return record.rec_headers.get_header("WARC-Record-ID") or ""
+    key = "\n".join((record.rec_headers.get_header("WARC-Target-URI") or "",
+                      record.rec_headers.get_header("WARC-Date") or "")).encode() + b"\n" + body
+    return f"<urn:sha1:{hashlib.sha1(key).hexdigest()}>"
+
+
+def skip_reason(record: Any) -> str | None:
+    """Why a record is no page to extract, or None for a complete HTML 200 response."""
+    if record.rec_type != "response":
+        return record.rec_type or "unknown"
+    if record.rec_headers.get_header("WARC-Truncated"):
+        return "truncated"
+    if record.http_headers is None:
+        return "not_http"
+    status = record.http_headers.get_statuscode()
+    if status != "200":
+        return f"status_{status}"
+    content_type = (record.http_headers.get_header("Content-Type") or "").lower()
+    if "html" not in content_type:
+        return "not_html"
+    return None
+
+
+# --- export --------------------------------------------------------------------------------------
+
+
+def stored_pages(db: Database, site: str | None) -> Iterator[dict[str, Any]]:
+    """Every raw page (of one site, or all) with its body decompressed, oldest first."""
+    where, params = ("where r.site = ?", [site]) if site else ("", [])
+    cursor = db.execute(
+        f"""select r.id, r.url, r.site, r.kind, r.fetched_at, r.status, r.method, r.request_body,
+                   r.content_type, coalesce(r.body, b.body) as body
+            from raw_pages r left join raw_pages b on b.id = r.same_as {where} order by r.id""", params)
+    names = [d[0] for d in cursor.description]
+    for row in cursor:
+        page = dict(zip(names, row))
+        page["body"] = zlib.decompress(page["body"]) if page["body"] is not None else b""
+        yield page
+
+
+def http_headers(status: int, content_type: str) -> StatusAndHeaders:
+    """The response's status line and headers, rebuilt from what raw_pages keeps."""
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:
+        phrase = "Unknown"
+    headers = [("Content-Type", content_type)] if content_type else []
+    return StatusAndHeaders(f"{status} {phrase}", headers, protocol="HTTP/1.1")
+
+
+def write_warc(db: Database, out: IO[bytes], site: str | None, compress: bool = True) -> Counter[str]:
+    """Write the archive's raw pages as WARC 1.1: warcinfo, then a response (and for POSTs a request)
+    record per page. Returns the records written, by type."""
+    writer = WARCWriter(out, gzip=compress, warc_version="WARC/1.1")
+    counts: Counter[str] = Counter()
+    info = {"software": SOFTWARE, "format": "WARC File Format 1.1",
+            "description": "Raw pages of vngov-archive, an archive of Vietnamese local-government news"
+                           + (f" (site {site})" if site else "")}
+    writer.write_record(writer.create_warcinfo_record("vngov-archive.warc.gz", info))
+    counts["warcinfo"] += 1
+    for page in stored_pages(db, site):
+        date = vn_to_warc_date(page["fetched_at"])
+        response = writer.create_warc_record(
+            page["url"], "response", payload=BytesIO(page["body"]),
+            http_headers=http_headers(page["status"], page["content_type"] or ""),
+            warc_headers_dict={"WARC-Date": date})
+        writer.write_record(response)
+        counts["response"] += 1
+        if (page["method"] or "GET") != "GET":
+            writer.write_record(_request_record(writer, page, date, response.rec_headers.get_header("WARC-Record-ID")))
+            counts["request"] += 1
+    return counts
+
+
+def _request_record(writer: WARCWriter, page: dict[str, Any], date: str, response_id: str) -> Any:
+    """The POST that produced a postback page, linked to its response (WARC-Concurrent-To)."""
+    parts = urlsplit(page["url"])
+    target = parts.path + (f"?{parts.query}" if parts.query else "")
+    body = page["request_body"] or b""
+    headers = StatusAndHeaders(f"{page['method']} {target or '/'} HTTP/1.1",
+                               [("Host", parts.netloc), ("Content-Type", "application/x-www-form-urlencoded")],
+                               is_http_request=True)
+    return writer.create_warc_record(page["url"], "request", payload=BytesIO(body), http_headers=headers,
+                                     warc_headers_dict={"WARC-Date": date, "WARC-Concurrent-To": response_id})

@@ -1,0 +1,411 @@
+"""WARC/ARC import and export (`scrapy import-warc`, `scrapy export-warc`, pipelines/warc.py).
+
+The WARC files are written here, with warcio, from pages fetched from the local sample portals
+(and a generic test portal), with the records a real collection holds besides: a warcinfo, a
+request, a revisit, an image, a 404, a truncated record, a gzip member cut short, an ARC file.
+The archive they import into is compared with the portals' ground truth, row by row.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from datetime import datetime, timezone
+from io import BytesIO
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from crawler.demo import crawl_command
+from crawler.sample_portal import SamplePortalServer
+from crawler.sample_portal.catalog import ground_truth_for
+from crawler.sites import load_registry
+from pipelines.lock import ArchiveLock
+from pipelines.schema import open_archive
+from pipelines.warc import WarcImporter, route, vn_to_warc_date, warc_date_to_vn
+from tests.conftest import REPO_ROOT
+from tests.generic_sites import generic_crawl_command, serve
+from tests.generic_sites.scoring import FIELDS, archive_rows, score
+from tests.test_crawl_e2e import rows
+
+COMPARED = ("title", "published_at", "view_count", "authors", "body_text")
+CONTENT = ("url", "site", "title", "summary", "body_text", "authors", "category", "published_at",
+           "published_date", "view_count", "views_raw", "byline_raw", "date_raw")
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def fetch(url: str) -> tuple[int, str, bytes]:
+    """Status, Content-Type and body of a local page (errors included: a 404 is a page too)."""
+    assert url.startswith("http://127.0.0.1:"), url
+    try:
+        with urllib.request.urlopen(url, timeout=30) as reply:
+            return reply.status, reply.headers.get("Content-Type", ""), reply.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers.get("Content-Type", ""), exc.read()
+
+
+def now_warc() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def response_record(writer: WARCWriter, url: str, status: int, content_type: str, body: bytes,
+                    date: str, **extra: str):
+    headers = StatusAndHeaders(f"{status} {'OK' if status == 200 else 'Not Found'}",
+                               [("Content-Type", content_type)], protocol="HTTP/1.1")
+    return writer.create_warc_record(url, "response", payload=BytesIO(body), http_headers=headers,
+                                     warc_headers_dict={"WARC-Date": date, **extra})
+
+
+def write_responses(path: Path, urls: list[str], gzip: bool) -> dict[str, str]:
+    """A WARC of the pages at `urls`, fetched now; returns each URL's WARC-Date."""
+    dates = {}
+    with path.open("wb") as out:
+        writer = WARCWriter(out, gzip=gzip)
+        writer.write_record(writer.create_warcinfo_record(path.name, {"software": "tests"}))
+        for url in urls:
+            status, ctype, body = fetch(url)
+            dates[url] = now_warc()
+            writer.write_record(response_record(writer, url, status, ctype, body, dates[url]))
+    return dates
+
+
+def arc_file(path: Path, urls: list[str]) -> dict[str, str]:
+    """An ARC (v1) file of the pages at `urls`: what old Heritrix and Alexa crawls left."""
+    version = b"1 0 tests\nURL IP-address Archive-date Content-type Archive-length\n"
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S")
+    parts = [b"filedesc://%s 127.0.0.1 %s text/plain %d\n" % (path.name.encode(), stamp.encode(), len(version)),
+             version, b"\n"]
+    dates = {}
+    for url in urls:
+        status, ctype, body = fetch(url)
+        block = f"HTTP/1.1 {status} OK\r\nContent-Type: {ctype}\r\n\r\n".encode() + body
+        parts += [f"{url} 127.0.0.1 {stamp} {ctype.split(';')[0]} {len(block)}\n".encode(), block, b"\n"]
+        dates[url] = warc_date_to_vn(datetime.strptime(stamp, "%Y%m%d%H%M%S").strftime("%Y-%m-%dT%H:%M:%SZ"))
+    path.write_bytes(b"".join(parts))
+    return dates
+
+
+def import_warc(db: Path, base_url: str, *files: Path | str) -> subprocess.CompletedProcess[str]:
+    cmd = [sys.executable, "-m", "scrapy", "import-warc", *map(str, files), "-s", f"ARCHIVE_DB={db}",
+           "-s", f"SAMPLE_PORTAL_URL={base_url}"]
+    return subprocess.run(cmd, cwd=REPO_ROOT, capture_output=True, text=True, timeout=240)
+
+
+def export_warc(db: Path, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    cmd = [sys.executable, "-m", "scrapy", "export-warc", str(out), "-s", f"ARCHIVE_DB={db}", *extra]
+    return subprocess.run(cmd, cwd=REPO_ROOT, capture_output=True, text=True, timeout=240)
+
+
+def payload_digest(body: bytes) -> str:
+    return "sha1:" + base64.b32encode(hashlib.sha1(body).digest()).decode()
+
+
+# --- fixtures ------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[SamplePortalServer]:
+    with SamplePortalServer() as srv:
+        yield srv
+
+
+@pytest.fixture(scope="module")
+def base(server: SamplePortalServer) -> str:
+    return server.url.rstrip("/")
+
+
+@pytest.fixture(scope="module")
+def collection(base: str, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """Three files: a gzipped WARC (SharePoint sample and every kind of record that is no article),
+    a plain WARC (new Hà Tĩnh sample) and an ARC (NukeViet sample, windows-1258)."""
+    folder = tmp_path_factory.mktemp("warcs")
+    truth = {slug: ground_truth_for(slug, base) for slug in ("sample", "sample-hatinh", "sample-nukeviet")}
+    mixed = folder / "mixed.warc.gz"
+    dates: dict[str, str] = {}
+    with mixed.open("wb") as out:
+        writer = WARCWriter(out, gzip=True)
+        writer.write_record(writer.create_warcinfo_record(mixed.name, {"software": "tests"}))
+        for url in [base + "/honglinh/portal/Pages/Kinh-te.aspx"] + [a["url"] for a in truth["sample"]]:
+            status, ctype, body = fetch(url)
+            dates[url] = now_warc()
+            record = response_record(writer, url, status, ctype, body, dates[url])
+            writer.write_record(record)
+        first = truth["sample"][0]["url"]
+        writer.write_record(writer.create_warc_record(first, "request", payload=BytesIO(b""), http_headers=StatusAndHeaders(
+            "GET / HTTP/1.1", [("Host", "127.0.0.1")], is_http_request=True), warc_headers_dict={"WARC-Date": now_warc()}))
+        writer.write_record(writer.create_revisit_record(first, record.rec_headers.get_header("WARC-Payload-Digest"),
+                                                         first, dates[first]))
+        writer.write_record(writer.create_warc_record(base + "/meta", "metadata", payload=BytesIO(b"outlinks: none"),
+                                                      warc_content_type="application/warc-fields"))
+        writer.write_record(response_record(writer, base + "/honglinh/logo.png", 200, "image/png",
+                                            b"\x89PNG\r\n\x1a\n" + b"\0" * 64, now_warc()))
+        status, ctype, body = fetch(base + "/honglinh/portal/pages/2020-1-1/Khong-co-bai-nay-1.aspx")
+        assert status == 404
+        writer.write_record(response_record(writer, base + "/honglinh/portal/pages/2020-1-1/Khong-co-bai-nay-1.aspx",
+                                            status, ctype, body, now_warc()))
+        _, ctype, body = fetch(first)
+        writer.write_record(response_record(writer, base + "/honglinh/portal/pages/2020-1-2/Bai-cat-2.aspx", 200,
+                                            ctype, body[: len(body) // 2], now_warc(), **{"WARC-Truncated": "length"}))
+    # The last record: a gzip member cut short (a download that stopped half-way).
+    tail = BytesIO()
+    tail_writer = WARCWriter(tail, gzip=True)
+    tail_writer.write_record(response_record(tail_writer, base + "/honglinh/portal/pages/2020-1-3/Bai-dut-3.aspx",
+                                             200, ctype, body, now_warc()))
+    with mixed.open("ab") as out:
+        out.write(tail.getvalue()[: len(tail.getvalue()) // 2])
+    plain = folder / "hatinh.warc"
+    dates.update(write_responses(plain, [a["url"] for a in truth["sample-hatinh"]], gzip=False))
+    arc = folder / "minhduc.arc"
+    arc_dates = arc_file(arc, [a["url"] for a in truth["sample-nukeviet"]])
+    return {"files": [mixed, plain, arc], "truth": truth, "dates": dates, "arc_dates": arc_dates}
+
+
+@pytest.fixture(scope="module")
+def imported(base: str, collection: dict, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    db = tmp_path_factory.mktemp("imported") / "archive.db"
+    return db, import_warc(db, base, *collection["files"])
+
+
+# --- pure helpers --------------------------------------------------------------------------------
+
+
+def test_warc_dates_convert_to_vietnam_time_and_back() -> None:
+    assert warc_date_to_vn("2025-07-01T03:04:05Z") == "2025-07-01T10:04:05+07:00"
+    assert warc_date_to_vn("2025-07-01T03:04:05.123456Z") == "2025-07-01T10:04:05+07:00"
+    assert warc_date_to_vn("2025-06-30T20:00:00") == "2025-07-01T03:00:00+07:00"  # ARC: UTC, no zone
+    assert vn_to_warc_date("2025-07-01T10:04:05+07:00") == "2025-07-01T03:04:05Z"
+
+
+def test_route_by_host_and_article_pattern(base: str) -> None:
+    registry = load_registry({"PORTAL_SITES_FILE": str(REPO_ROOT / "crawler/profiles/sites.toml"),
+                              "PORTAL_FAMILIES_DIR": str(REPO_ROOT / "crawler/profiles/families"),
+                              "SAMPLE_PORTAL_URL": base})
+    profile, kind = route(base + "/minhduc/vi/news/chinh-quyen/bai-viet-1316.html", registry)
+    assert (profile.slug, kind) == ("sample-nukeviet", "article")
+    profile, kind = route(base + "/honglinh/portal/Pages/Kinh-te.aspx", registry)
+    assert (profile.slug, kind) == ("sample", "listing")
+    assert route("http://127.0.0.1:1/honglinh/portal/pages/2020-1-1/A-1.aspx", registry) == (None, "generic")
+
+
+# --- import --------------------------------------------------------------------------------------
+
+
+def test_import_reports_every_kind_of_record(imported: tuple[Path, subprocess.CompletedProcess[str]],
+                                              collection: dict) -> None:
+    _, result = imported
+    assert result.returncode == 0, result.stderr[-3000:]
+    out = result.stdout
+    n = sum(len(t) for t in collection["truth"].values())
+    assert f"articles new: {n}" in out
+    for line in ("revisit: 1", "request: 1", "metadata: 1", "skipped (not_html): 1", "skipped (status_404): 1",
+                 "skipped (truncated): 1", "skipped (cut_short): 1", "skipped (listing): 1"):
+        assert line in out, out
+
+
+def test_imported_articles_equal_ground_truth(imported: tuple[Path, subprocess.CompletedProcess[str]],
+                                             collection: dict) -> None:
+    db, _ = imported
+    got = {r["url"]: r for r in rows(db, "select * from articles")}
+    for slug, truth in collection["truth"].items():
+        expected = {a["url"]: a for a in truth}
+        mine = {u: r for u, r in got.items() if r["site"] == slug}
+        assert sorted(mine) == sorted(expected), slug
+        mismatches = [(url, f, mine[url][f], want[f]) for url, want in expected.items() for f in COMPARED
+                      if (json.loads(mine[url][f]) if f == "authors" else mine[url][f]) != want[f]]
+        assert mismatches == [], slug
+    assert len(got) == sum(len(t) for t in collection["truth"].values()), "nothing but the articles"
+
+
+def test_imported_articles_carry_their_provenance(imported: tuple[Path, subprocess.CompletedProcess[str]],
+                                                 collection: dict) -> None:
+    db, _ = imported
+    articles = rows(db, "select * from articles")
+    assert {a["source"] for a in articles} == {"warc"}
+    dates = collection["dates"]
+    for a in articles:
+        assert a["captured_at"] == a["fetched_at"] and a["captured_at"].endswith("+07:00")
+        if a["url"] in dates:
+            assert a["captured_at"] == warc_date_to_vn(dates[a["url"]])
+        else:
+            assert a["captured_at"] == collection["arc_dates"][a["url"]]
+        file, record = a["capture_url"].removeprefix("warc:").split("#")
+        assert file in {"mixed.warc.gz", "hatinh.warc", "minhduc.arc"}
+        assert record.startswith("<urn:sha1:" if file.endswith(".arc") else "<urn:uuid:")  # ARC: no record ids
+        [raw] = rows(db, "select * from raw_pages where warc_record_id = ?", (record,))
+        assert (raw["source"], raw["warc_file"], raw["url"]) == ("warc", file, a["url"])
+    views = rows(db, "select source, capture_url, observed_at from view_counts")
+    assert len(views) == len(articles) and {v["source"] for v in views} == {"warc"}
+
+
+def test_reimport_adds_nothing(imported: tuple[Path, subprocess.CompletedProcess[str]], collection: dict,
+                               base: str) -> None:
+    db, _ = imported
+    before = rows(db, "select (select count(*) from articles) a, (select count(*) from view_counts) v, "
+                      "(select count(*) from raw_pages) r")
+    result = import_warc(db, base, *collection["files"])
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "skipped (already_imported)" in result.stdout and "articles new" not in result.stdout
+    assert rows(db, "select (select count(*) from articles) a, (select count(*) from view_counts) v, "
+                    "(select count(*) from raw_pages) r") == before
+
+
+def test_reextract_works_on_imported_pages(imported: tuple[Path, subprocess.CompletedProcess[str]], base: str) -> None:
+    db, _ = imported
+    result = subprocess.run([sys.executable, "-m", "scrapy", "reextract", "--dry-run", "-s", f"ARCHIVE_DB={db}",
+                             "-s", f"SAMPLE_PORTAL_URL={base}"], cwd=REPO_ROOT, capture_output=True, text=True,
+                            timeout=240)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "articles changed:   0" in result.stdout and "articles added:     0" in result.stdout
+
+
+def test_unreadable_input_exits_2_naming_the_file(tmp_path: Path, base: str) -> None:
+    not_warc = tmp_path / "notes.warc"
+    not_warc.write_text("this is no web archive\n")
+    result = import_warc(tmp_path / "a.db", base, not_warc)
+    assert result.returncode == 2 and "notes.warc" in result.stderr
+    result = import_warc(tmp_path / "a.db", base, tmp_path / "missing.warc.gz")
+    assert result.returncode == 2 and "missing.warc.gz" in result.stderr
+
+
+def test_busy_archive_exits_6(tmp_path: Path, base: str, collection: dict) -> None:
+    db = tmp_path / "a.db"
+    with ArchiveLock(str(db)):
+        result = import_warc(db, base, collection["files"][1])
+    assert result.returncode == 6, result.stderr
+
+
+# --- one article, many sources -------------------------------------------------------------------
+
+
+def capture(url: str, html: bytes, date: str) -> bytes:
+    out = BytesIO()
+    writer = WARCWriter(out, gzip=True)
+    writer.write_record(response_record(writer, url, 200, "text/html; charset=utf-8", html, date))
+    return out.getvalue()
+
+
+def importer_for(db_path: Path, base: str) -> tuple[WarcImporter, object]:
+    db = open_archive(db_path)
+    registry = load_registry({"PORTAL_SITES_FILE": str(REPO_ROOT / "crawler/profiles/sites.toml"),
+                              "PORTAL_FAMILIES_DIR": str(REPO_ROOT / "crawler/profiles/families"),
+                              "SAMPLE_PORTAL_URL": base})
+    return WarcImporter(db, registry), db
+
+
+def test_newest_capture_wins_and_every_observation_is_kept(tmp_path: Path, base: str, collection: dict) -> None:
+    url = collection["truth"]["sample"][1]["url"]
+    _, _, html = fetch(url)
+    title = collection["truth"]["sample"][1]["title"]
+    older = html.replace(title.encode(), b"Old title")
+    # The newer capture comes first in the file, the older one after it: the date decides, not the order.
+    path = tmp_path / "two.warc.gz"
+    path.write_bytes(capture(url, html, "2026-01-02T00:00:00Z") + capture(url, older, "2025-01-02T00:00:00Z"))
+    importer, db = importer_for(tmp_path / "a.db", base)
+    importer.import_file(path)
+    db.close()
+    [row] = rows(tmp_path / "a.db", "select * from articles")
+    assert (row["title"], row["source"], row["captured_at"]) == (title, "warc", "2026-01-02T07:00:00+07:00")
+    views = rows(tmp_path / "a.db", "select observed_at from view_counts order by observed_at")
+    assert [v["observed_at"] for v in views] == ["2025-01-02T07:00:00+07:00", "2026-01-02T07:00:00+07:00"]
+
+
+@pytest.fixture(scope="module")
+def live(base: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A live crawl of the SharePoint sample portal (with its postback listing pages)."""
+    db = tmp_path_factory.mktemp("live") / "archive.db"
+    result = subprocess.run(crawl_command(base, str(db), full=True), cwd=REPO_ROOT, capture_output=True, text=True,
+                            timeout=240)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return db
+
+
+def test_live_row_is_kept_and_capture_observation_added(live: Path, tmp_path: Path, base: str, collection: dict) -> None:
+    db_path = tmp_path / "archive.db"
+    shutil.copy(live, db_path)
+    url = collection["truth"]["sample"][2]["url"]
+    _, _, html = fetch(url)
+    title = collection["truth"]["sample"][2]["title"]
+    path = tmp_path / "old.warc.gz"
+    path.write_bytes(capture(url, html.replace(title.encode(), b"As archived"), now_warc()))
+    importer, db = importer_for(db_path, base)
+    importer.import_file(path)
+    db.close()
+    [row] = rows(db_path, "select * from articles where url = ?", (url,))
+    assert (row["title"], row["source"], row["capture_url"]) == (title, "live", None)
+    views = rows(db_path, "select source, capture_url from view_counts where url = ? order by id", (url,))
+    assert [v["source"] for v in views] == ["live", "warc"] and views[1]["capture_url"].startswith("warc:old.warc.gz#")
+    assert importer.report.articles == {"kept (live or newer copy archived)": 1}
+
+
+# --- export --------------------------------------------------------------------------------------
+
+
+def test_export_reads_back_and_reimports_to_the_same_articles(live: Path, tmp_path: Path, base: str) -> None:
+    out = tmp_path / "export.warc.gz"
+    result = export_warc(live, out)
+    assert result.returncode == 0, result.stderr[-3000:]
+    pages = rows(live, "select count(*) n, sum(method = 'POST') posts from raw_pages")[0]
+    records = []
+    with out.open("rb") as stream:
+        for record in ArchiveIterator(stream):
+            body = record.content_stream().read()
+            records.append(record.rec_type)
+            if record.rec_type == "response":
+                assert record.rec_headers.get_header("WARC-Payload-Digest") == payload_digest(body)
+                assert record.rec_headers.get_header("WARC-Date").endswith("Z")
+                assert record.http_headers.get_statuscode() in ("200", "404")
+            if record.rec_type == "warcinfo":
+                assert b"software: vngov-archive" in body and b"format: WARC File Format 1.1" in body
+    assert records[0] == "warcinfo" and records.count("warcinfo") == 1
+    assert records.count("response") == pages["n"] and records.count("request") == pages["posts"] > 0
+    fresh = tmp_path / "fresh.db"
+    result = import_warc(fresh, base, out)
+    assert result.returncode == 0, result.stderr[-3000:]
+    columns = ", ".join(CONTENT)
+    assert rows(fresh, f"select {columns} from articles order by url") == rows(live, f"select {columns} from articles order by url")
+    assert rows(fresh, "select distinct source from articles") == [{"source": "warc"}]
+
+
+def test_export_of_one_site_and_of_an_unknown_site(live: Path, tmp_path: Path) -> None:
+    result = export_warc(live, tmp_path / "one.warc", "--site", "sample")
+    assert result.returncode == 0, result.stderr[-3000:]
+    with (tmp_path / "one.warc").open("rb") as stream:
+        assert sum(1 for r in ArchiveIterator(stream) if r.rec_type == "response") > 0
+    result = export_warc(live, tmp_path / "none.warc", "--site", "nosuchsite")
+    assert result.returncode == 2 and "nosuchsite" in result.stderr
+
+
+# --- a portal with no profile --------------------------------------------------------------------
+
+
+def test_generic_portal_imports_as_accurately_as_a_live_crawl(tmp_path: Path) -> None:
+    with serve("tuyenquang") as (server, site):
+        origin = server.url.rstrip("/")
+        truth = site.truth(origin)
+        live_db = tmp_path / "live.db"
+        result = subprocess.run(generic_crawl_command(origin + site.home, str(live_db)), cwd=REPO_ROOT,
+                                capture_output=True, text=True, timeout=240)
+        assert result.returncode == 0, result.stderr[-3000:]
+        warc = tmp_path / "tuyenquang.warc.gz"
+        write_responses(warc, [origin + site.home] + [t["url"] for t in truth], gzip=True)
+        truth = site.truth(origin)  # after the fetches: view counters may count them
+    warc_db = tmp_path / "warc.db"
+    result = import_warc(warc_db, "http://127.0.0.1:1", warc)
+    assert result.returncode == 0, result.stderr[-3000:]
+    from_live, from_warc = score("live", truth, archive_rows(live_db)), score("warc", truth, archive_rows(warc_db))
+    assert from_warc.found == from_live.found == len(truth)
+    for key in FIELDS:
+        assert from_warc.exact[key] >= from_live.exact[key], (key, from_warc.misses)
+    assert from_warc.clean_bodies >= from_live.clean_bodies and from_warc.non_article_rows == 0
+    assert {r["source"] for r in archive_rows(warc_db).values()} == {"warc"}

@@ -1,0 +1,242 @@
+"""The Wayback source: `scrapy crawl portal -a site=sample -a source=wayback` against a local fake
+CDX/Wayback server holding captures of the SharePoint sample portal, which is gone (stopped)
+when the crawl runs. Its quirks are the real one's: the CDX list is paged by a resume key and
+lists listings and other pages too, a capture redirects to a neighbouring one, 429 and 503 answer
+now and then, and one article is captured twice (the newest capture wins, both views are kept).
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+from datetime import datetime, timedelta, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Iterator
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from crawler.demo import LOCAL_ONLY_SETTINGS
+from crawler.items import ArticleItem
+from crawler.sample_portal import SamplePortalServer
+from crawler.sample_portal.catalog import ground_truth_for
+from crawler.spiders.wayback import capture_time, parse_cdx, strip_toolbar
+from pipelines.storage import latest_per_url, replaces_content
+from tests.conftest import REPO_ROOT
+from tests.test_crawl_e2e import rows
+from tests.test_warc import fetch
+
+COMPARED = ("title", "published_at", "view_count", "authors", "body_text")
+CDX_PAGE = 25  # the fake's page size, whatever the client asks: the resume key must be followed
+
+
+class FakeWayback:
+    """CDX (`/cdx/search/cdx`) and raw captures (`/web/<ts>id_/<url>`) on 127.0.0.1."""
+
+    def __init__(self) -> None:
+        self.captures: dict[tuple[str, str], tuple[str, bytes]] = {}  # (timestamp, url) -> (type, body)
+        self.listed: list[tuple[str, str]] = []  # what the CDX lists: (timestamp, url)
+        self.redirects: dict[tuple[str, str], str] = {}  # listed capture -> the timestamp it redirects to
+        self.busy: dict[str, list[int]] = {}  # path -> statuses to answer before the capture
+        self.cdx_busy: list[int] = []  # statuses the next CDX requests get before their answer
+        self.requests: list[str] = []
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def add(self, timestamp: str, url: str, content_type: str, body: bytes, listed: bool = True) -> None:
+        self.captures[(timestamp, url)] = (content_type, body)
+        if listed:
+            self.listed.append((timestamp, url))
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def do_GET(self) -> None:  # noqa: N802 - http.server's name
+                fake.requests.append(self.path)
+                if fake.busy.get(self.path):
+                    return self._send(fake.busy[self.path].pop(0), "text/html", b"busy")
+                if self.path.startswith("/cdx/search/cdx") and fake.cdx_busy:
+                    return self._send(fake.cdx_busy.pop(0), "text/html", b"slow down")
+                if self.path.startswith("/cdx/search/cdx"):
+                    return self._cdx(parse_qs(urlsplit(self.path).query))
+                timestamp, _, url = self.path.removeprefix("/web/").partition("id_/")
+                if (timestamp, url) in fake.redirects:
+                    self.send_response(302)
+                    self.send_header("Location", f"/web/{fake.redirects[(timestamp, url)]}id_/{url}")
+                    self.end_headers()
+                    return None
+                if (timestamp, url) not in fake.captures:
+                    return self._send(404, "text/html", b"not in archive")
+                return self._send(200, *fake.captures[(timestamp, url)])
+
+            def _cdx(self, query: dict[str, list[str]]) -> None:
+                start = int(query.get("resumeKey", ["0"])[0])
+                page = fake.listed[start:start + CDX_PAGE]
+                out: list[list[str]] = [["urlkey", "timestamp", "original", "mimetype", "statuscode", "digest", "length"]]
+                out += [["k", ts, url, "text/html", "200", "D", "1"] for ts, url in page]
+                if start + CDX_PAGE < len(fake.listed):
+                    out += [[], [str(start + CDX_PAGE)]]
+                self._send(200, "application/json", json.dumps(out).encode())
+
+            def _send(self, status: int, content_type: str, body: bytes) -> None:
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        return Handler
+
+    def __enter__(self) -> FakeWayback:
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def stamp(when: datetime) -> str:
+    return when.strftime("%Y%m%d%H%M%S")
+
+
+@pytest.fixture(scope="module")
+def wayback() -> Iterator[tuple[FakeWayback, str, list[dict], dict]]:
+    """Captures of every sample article (taken now), then the portal goes offline."""
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    fake = FakeWayback()
+    with SamplePortalServer() as portal:
+        base = portal.url.rstrip("/")
+        truth = ground_truth_for("sample", base)
+        for i, article in enumerate(truth):
+            _, ctype, body = fetch(article["url"])
+            fake.add(stamp(now - timedelta(minutes=i)), article["url"], ctype, body)
+        listing = base + "/honglinh/portal/Pages/Kinh-te.aspx"
+        _, ctype, body = fetch(listing)
+        fake.add(stamp(now), listing, ctype, body)
+    twice, moved, slow = truth[0]["url"], truth[1]["url"], truth[2]["url"]
+    # The same article captured a year earlier, when its title was different.
+    old = stamp(now - timedelta(days=365))
+    ctype, body = fake.captures[(stamp(now), twice)]
+    fake.add(old, twice, ctype, body.replace(truth[0]["title"].encode(), b"Old title"))
+    # A listed capture that redirects to its neighbour (what the Wayback does for near-misses).
+    moved_at = stamp(now - timedelta(minutes=1))
+    listed_at = stamp(now - timedelta(minutes=1, seconds=30))
+    fake.listed[fake.listed.index((moved_at, moved))] = (listed_at, moved)
+    fake.redirects[(listed_at, moved)] = moved_at
+    # Rate limiting: the first CDX page and one capture answer 429 / 503 before they answer.
+    slow_at = stamp(now - timedelta(minutes=2))
+    fake.busy[f"/web/{slow_at}id_/{slow}"] = [429, 503]
+    fake.cdx_busy = [503]
+    expected = {"twice": (twice, stamp(now), old), "moved": (moved, moved_at), "slow": slow, "now": now}
+    with fake:
+        yield fake, base, truth, expected
+
+
+@pytest.fixture(scope="module")
+def crawled(wayback: tuple[FakeWayback, str, list[dict], dict],
+            tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    fake, base, _, _ = wayback
+    db = tmp_path_factory.mktemp("wayback") / "archive.db"
+    cmd = [sys.executable, "-m", "scrapy", "crawl", "portal", "-a", "site=sample", "-a", "source=wayback",
+           "-s", f"SAMPLE_PORTAL_URL={base}", "-s", f"ARCHIVE_DB={db}", "-s", f"PORTAL_WAYBACK_URL={fake.url}",
+           "-s", f"PORTAL_WAYBACK_CDX_URL={fake.url}/cdx/search/cdx", "-s", "PORTAL_WAYBACK_BACKOFF=0.2",
+           "-s", "LOG_LEVEL=INFO"]
+    for setting in LOCAL_ONLY_SETTINGS:
+        cmd += ["-s", setting]
+    return db, subprocess.run(cmd, cwd=REPO_ROOT, capture_output=True, text=True, timeout=240)
+
+
+def test_pure_helpers() -> None:
+    assert capture_time("20250701030405") == "2025-07-01T10:04:05+07:00"
+    text = json.dumps([["urlkey", "timestamp", "original"], ["k", "20250101000000", "http://x/a"], [], ["KEY"]])
+    assert parse_cdx(text) == ([{"urlkey": "k", "timestamp": "20250101000000", "original": "http://x/a"}], "KEY")
+    assert parse_cdx(json.dumps([["urlkey"], ["k"]]))[1] is None and parse_cdx("[]") == ([], None)
+    page = b"<html><!-- BEGIN WAYBACK TOOLBAR INSERT --><div>toolbar</div><!-- END WAYBACK TOOLBAR INSERT --><h1>x</h1>"
+    assert strip_toolbar(page) == b"<html><h1>x</h1>"
+
+
+def test_wayback_crawl_gets_every_article(crawled: tuple[Path, subprocess.CompletedProcess[str]],
+                                          wayback: tuple[FakeWayback, str, list[dict], dict]) -> None:
+    db, result = crawled
+    assert result.returncode == 0, result.stderr[-3000:]
+    _, _, truth, _ = wayback
+    got = {r["url"]: r for r in rows(db, "select * from articles")}
+    assert sorted(got) == sorted(a["url"] for a in truth)
+    mismatches = [(want["url"], f) for want in truth for f in COMPARED
+                  if (json.loads(got[want["url"]][f]) if f == "authors" else got[want["url"]][f]) != want[f]]
+    assert mismatches == []
+    assert {r["source"] for r in got.values()} == {"wayback"}
+    # A Wayback run walks no listing: it must not leave the live crawl's walks marked unfinished.
+    assert rows(db, "select * from listing_walks") == []
+
+
+def test_rows_carry_capture_time_and_url(crawled: tuple[Path, subprocess.CompletedProcess[str]],
+                                         wayback: tuple[FakeWayback, str, list[dict], dict]) -> None:
+    db, _ = crawled
+    fake, _, _, expected = wayback
+    for row in rows(db, "select * from articles"):
+        assert row["capture_url"].startswith(f"{fake.url}/web/") and row["capture_url"].endswith("id_/" + row["url"])
+        timestamp = row["capture_url"].removeprefix(f"{fake.url}/web/")[:14]
+        assert row["captured_at"] == row["fetched_at"] == capture_time(timestamp)
+    moved_url, moved_at = expected["moved"]
+    [moved] = rows(db, "select * from articles where url = ?", (moved_url,))
+    assert moved["captured_at"] == capture_time(moved_at), "the capture the redirect landed on"
+    assert {r["source"] for r in rows(db, "select source from raw_pages")} == {"wayback"}
+
+
+def test_newest_capture_wins_and_both_views_are_kept(crawled: tuple[Path, subprocess.CompletedProcess[str]],
+                                                      wayback: tuple[FakeWayback, str, list[dict], dict]) -> None:
+    db, _ = crawled
+    _, _, truth, expected = wayback
+    url, newest, oldest = expected["twice"]
+    [row] = rows(db, "select * from articles where url = ?", (url,))
+    assert row["title"] == truth[0]["title"] and row["captured_at"] == capture_time(newest)
+    views = rows(db, "select observed_at, source, capture_url from view_counts where url = ? order by observed_at", (url,))
+    assert [v["observed_at"] for v in views] == [capture_time(oldest), capture_time(newest)]
+    assert {v["source"] for v in views} == {"wayback"} and all(v["capture_url"] for v in views)
+
+
+def test_rate_limits_are_waited_out(crawled: tuple[Path, subprocess.CompletedProcess[str]],
+                                    wayback: tuple[FakeWayback, str, list[dict], dict]) -> None:
+    db, _ = crawled
+    fake, _, _, expected = wayback
+    slow = [p for p in fake.requests if p.endswith("id_/" + expected["slow"])]
+    assert len(slow) == 3, slow  # 429, 503, then the capture
+    assert rows(db, "select count(*) n from articles where url = ?", (expected["slow"],)) == [{"n": 1}]
+    cdx = [p for p in fake.requests if p.startswith("/cdx/")]
+    assert len(cdx) == 1 + -(-len(fake.listed) // CDX_PAGE), "a 503, then every page by its resume key"
+    assert not any(p.startswith("/honglinh") for p in fake.requests)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["-a", "site=sample", "-a", "source=ftp"], "source: expected one of live, wayback"),
+    (["-a", "site=sample", "-a", "source=wayback", "-a", "from=2025"], "from: expected a day"),
+    (["-a", "site=sample", "-a", "to=2025-01-01"], "to: only applies to -a source=wayback"),
+    (["-a", "start_url=http://127.0.0.1:1/", "-a", "source=wayback"], "needs a configured portal"),
+])
+def test_bad_wayback_arguments_exit_2(args: list[str], message: str, tmp_path: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "portal", *args, "-s", f"ARCHIVE_DB={tmp_path / 'a.db'}"],
+                            cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2 and message in result.stderr, result.stderr[-2000:]
+
+
+def test_source_rules() -> None:
+    """A live item always wins; between captures the newest, in whatever order they come."""
+    live = ArticleItem(site="s", url="u", fetched_at="2026-01-01T00:00:00+07:00", title="live")
+    old = ArticleItem(site="s", url="u", fetched_at="2025-01-01T00:00:00+07:00", title="a", source="wayback",
+                      captured_at="2025-01-01T00:00:00+07:00")
+    new = ArticleItem(site="s", url="u", fetched_at="2025-06-01T00:00:00+07:00", title="b", source="wayback",
+                      captured_at="2025-06-01T00:00:00+07:00")
+    assert latest_per_url([new, old])["u"] is new and latest_per_url([old, new])["u"] is new
+    assert latest_per_url([old, live, new])["u"] is live
+    assert not replaces_content({"source": "live", "captured_at": None}, new)
+    assert replaces_content({"source": "wayback", "captured_at": old.captured_at}, new)
+    assert not replaces_content({"source": "warc", "captured_at": new.captured_at}, old)
+    assert replaces_content({"source": "warc", "captured_at": new.captured_at}, live)
