@@ -22,7 +22,7 @@ from crawler.demo import LOCAL_ONLY_SETTINGS
 from crawler.items import ArticleItem
 from crawler.sample_portal import SamplePortalServer
 from crawler.sample_portal.catalog import ground_truth_for
-from crawler.spiders.wayback import capture_time, parse_cdx, strip_toolbar
+from crawler.spiders.wayback import capture_time, is_truncated, parse_cdx, strip_toolbar
 from pipelines.storage import latest_per_url, replaces_content
 from tests.conftest import REPO_ROOT
 from tests.test_crawl_e2e import rows
@@ -134,7 +134,14 @@ def wayback() -> Iterator[tuple[FakeWayback, str, list[dict], dict]]:
     slow_at = stamp(now - timedelta(minutes=2))
     fake.busy[f"/web/{slow_at}id_/{slow}"] = [429, 503]
     fake.cdx_busy = [503]
-    expected = {"twice": (twice, stamp(now), old), "moved": (moved, moved_at), "slow": slow, "now": now}
+    # A truncated capture (cut mid-body) newer than a complete one: the complete one must win.
+    cut = truth[3]["url"]
+    complete_at = [ts for ts, u in fake.listed if u == cut][0]
+    ctype, body = fake.captures[(complete_at, cut)]
+    cut_at = stamp(now + timedelta(minutes=5))
+    fake.add(cut_at, cut, ctype, body[: len(body) // 2])
+    expected = {"twice": (twice, stamp(now), old), "moved": (moved, moved_at), "slow": slow, "now": now,
+                "cut": (cut, complete_at, cut_at)}
     with fake:
         yield fake, base, truth, expected
 
@@ -240,3 +247,16 @@ def test_source_rules() -> None:
     assert replaces_content({"source": "wayback", "captured_at": old.captured_at}, new)
     assert not replaces_content({"source": "warc", "captured_at": new.captured_at}, old)
     assert replaces_content({"source": "warc", "captured_at": new.captured_at}, live)
+
+
+def test_truncated_capture_never_replaces_a_complete_one(crawled: tuple[Path, subprocess.CompletedProcess[str]],
+                                                        wayback: tuple[FakeWayback, str, list[dict], dict]) -> None:
+    db, _ = crawled
+    _, _, truth, expected = wayback
+    url, complete_at, cut_at = expected["cut"]
+    [row] = rows(db, "select title, body_text, captured_at from articles where url = ?", (url,))
+    assert row["captured_at"] == capture_time(complete_at) and row["body_text"] == truth[3]["body_text"]
+    [failure] = rows(db, "select reason from failures where url like ?", (f"%{cut_at}id_/%",))
+    assert failure["reason"] == "truncated_capture"
+    assert is_truncated(b"<html><body><p>cut", []) and not is_truncated(b"<html><body></body></html>\n", [])
+    assert is_truncated(b"<html></html>", ["dataloss"])

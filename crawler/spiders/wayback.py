@@ -172,6 +172,11 @@ class WaybackMixin:
         raw: RawPageItem = self._raw_page(page, site, "article")  # type: ignore[attr-defined]
         raw.fetched_at, raw.source = captured_at, "wayback"
         yield raw
+        if is_truncated(body, response.flags):
+            # Kept raw, but its content must not replace a complete capture's.
+            self.crawler.stats.inc_value(f"portal/{site.slug}/wayback/truncated")
+            yield self._failure(site, response.url, "extract", "truncated_capture", response.status)  # type: ignore[attr-defined]
+            return
         article = ArticlePage(original, page.text, site)  # type: ignore[attr-defined]
         reason = article.validate()
         if reason is not None:
@@ -196,3 +201,12 @@ class WaybackMixin:
         self.logger.info("Wayback answered %d for %s: waiting %.1f s", response.status, request.url, delay)
         await asyncio.sleep(delay)
         yield request.replace(cb_kwargs={**request.cb_kwargs, "attempt": attempt + 1})
+
+
+def is_truncated(body: bytes, flags: list[str]) -> bool:
+    """Whether a capture was cut short: the download lost data, or an HTML document that opens
+    with <html> never closes it (the Wayback stores partial captures of pages that timed out)."""
+    if "dataloss" in flags:
+        return True
+    head, tail = body[:2048].lower(), body[-2048:].lower()
+    return b"<html" in head and b"</html>" not in tail
