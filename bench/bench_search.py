@@ -44,6 +44,7 @@ from datasette.app import Datasette  # noqa: E402
 from datasette.utils import escape_fts  # noqa: E402
 
 from crawler.items import ArticleItem  # noqa: E402
+from datasette_plugins.archive_connections import tune  # noqa: E402
 from crawler.sample_portal import SamplePortal  # noqa: E402
 from crawler.sample_portal.corpus import article_truth  # noqa: E402
 from pipelines.schema import open_archive  # noqa: E402
@@ -124,11 +125,13 @@ def connect(path: Path) -> sqlite3.Connection:
     """A read connection like Datasette's, with its escape_fts() SQL function."""
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
     conn.create_function("escape_fts", 1, escape_fts)
+    tune(conn)  # what datasette_plugins/archive_connections.py does to Datasette's connections
     return conn
 
 
 def datasette(path: Path) -> Datasette:
-    return Datasette(files=[str(path)], metadata=META, settings={"trace_debug": True})
+    return Datasette(files=[str(path)], metadata=META, settings={"trace_debug": True},
+                     plugins_dir=str(REPO_ROOT / "datasette_plugins"))
 
 
 def search_box_sql(path: Path, fts_table: str) -> list[str]:

@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
         print(summarize(db, "sample"))
         python = os.path.relpath(sys.executable) if sys.prefix != sys.base_prefix else "python3"
         print(f"\nBrowse it:  {python} -m datasette {os.path.relpath(db)} -m datasette_meta.json"
-              "   (then open http://127.0.0.1:8001/)")
+              " --plugins-dir datasette_plugins   (then open http://127.0.0.1:8001/)")
     return result.returncode
 
 

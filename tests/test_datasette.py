@@ -123,3 +123,18 @@ def test_datasette_command_serves_the_archive(archive: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_plugins_dir_memory_maps_reads(archive: Path) -> None:
+    """`--plugins-dir datasette_plugins` (the README's browse command) turns on memory-mapped reads."""
+    from datasette_plugins.archive_connections import MMAP_BYTES
+
+    async def pragma() -> tuple[Any, Any]:
+        ds = Datasette(files=[str(archive)], metadata=META, plugins_dir=str(REPO_ROOT / "datasette_plugins"))
+        plugins = (await ds.client.get("/-/plugins.json")).json()
+        value = await ds.get_database("archive").execute_fn(lambda conn: conn.execute("pragma mmap_size").fetchone()[0])
+        return plugins, value
+
+    plugins, value = asyncio.run(pragma())
+    assert "archive_connections.py" in {p["name"] for p in plugins}
+    assert value == MMAP_BYTES
