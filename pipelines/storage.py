@@ -170,10 +170,10 @@ class SQLitePipeline:
                 self._tally(item.site).unchanged += 1
                 unchanged.append(row)
         if new:
-            self.db["articles"].insert_all(new)
+            insert_rows(self.db, "articles", new)
         update_rows(self.db, "articles", "url", changed)
         update_rows(self.db, "articles", "url", unchanged)  # fresh fetched_at, views, run id
-        self.db["view_counts"].insert_all((view_row(i, self.run_id) for i in [*items, *observed_too]), ignore=True)
+        insert_rows(self.db, "view_counts", [view_row(i, self.run_id) for i in [*items, *observed_too]], ignore=True)
 
     def _keep_version(self, previous: dict[str, Any], replaced_at: str) -> None:
         assert self.db is not None
@@ -303,6 +303,22 @@ def finish_row(stats: dict[str, Any], tallies: dict[str, SiteTally], reason: str
         "problems": json.dumps(outcome.problems, ensure_ascii=False),
         "health": json.dumps(health.as_dict(), ensure_ascii=False, sort_keys=True),
     }
+
+
+def insert_rows(db: Database, table: str, rows: list[dict[str, Any]], ignore: bool = False) -> None:
+    """INSERT rows that all have the same keys, in one executemany.
+
+    sqlite-utils' insert_all inspects every value of every row (type conversion, JSON); our rows
+    are already plain values, and on the archive's hot path that inspection cost as much as
+    the SQL itself (bench/bench_storage.py)."""
+    if not rows:
+        return
+    columns = list(rows[0])
+    names = ", ".join(f'"{c}"' for c in columns)
+    marks = ", ".join("?" for _ in columns)
+    verb = "insert or ignore" if ignore else "insert"
+    db.conn.executemany(f'{verb} into "{table}" ({names}) values ({marks})',
+                        ([row[c] for c in columns] for row in rows))
 
 
 def update_rows(db: Database, table: str, pk: str, rows: list[dict[str, Any]]) -> None:

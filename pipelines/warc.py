@@ -149,15 +149,19 @@ class WarcImporter:
         if kind is None:
             raise WarcInputError(f"{path}: not a WARC or ARC file (it starts with neither 'WARC/' nor 'filedesc://')")
         self.arc = kind == "arc"
-        try:
-            with path.open("rb") as stream:
-                for record in _records(stream, path):
-                    self._record(record, path.name)
-        except (ArchiveLoadFailed, WarcInputError):
-            raise
-        except Exception as exc:  # noqa: BLE001 - a gzip member cut short, a garbled header...
-            self.report.skipped["broken_stream"] += 1
-            self.report.problems.append(f"{path.name}: stopped reading at a broken record ({type(exc).__name__}: {exc})")
+        # One transaction per file (nested in the command's own, if any): the records read before
+        # a broken stream are kept; a file that cannot be read at all leaves nothing behind.
+        with self.db.atomic():
+            try:
+                with path.open("rb") as stream:
+                    for record in _records(stream, path):
+                        self._record(record, path.name)
+            except (ArchiveLoadFailed, WarcInputError):
+                raise
+            except Exception as exc:  # noqa: BLE001 - a gzip member cut short, a garbled header...
+                self.report.skipped["broken_stream"] += 1
+                self.report.problems.append(
+                    f"{path.name}: stopped reading at a broken record ({type(exc).__name__}: {exc})")
 
     def _record(self, record: Any, warc_file: str) -> None:
         kind = record.rec_type or "unknown"
