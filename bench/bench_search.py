@@ -49,7 +49,7 @@ from crawler.sample_portal import SamplePortal  # noqa: E402
 from crawler.sample_portal.corpus import article_truth  # noqa: E402
 from pipelines.schema import open_archive  # noqa: E402
 from pipelines.search import EXACT_FTS_TABLE, FTS_TABLE  # noqa: E402
-from pipelines.storage import article_row  # noqa: E402
+from pipelines.rows import article_row  # noqa: E402
 
 META = json.loads((REPO_ROOT / "datasette_meta.json").read_text(encoding="utf-8"))
 QUERIES = META["databases"]["archive"]["queries"]

@@ -20,7 +20,8 @@ from crawler.generic import extract_article
 from crawler.items import article_item
 from crawler.pages.article import ArticleFields, ArticlePage
 from pipelines.normalizing import normalize_article
-from pipelines.storage import article_row, update_rows
+from pipelines.rows import article_row
+from pipelines.storage import update_rows
 
 if TYPE_CHECKING:
     from sqlite_utils import Database

@@ -1,16 +1,20 @@
-"""Pure builders of archive rows from items: no database, no clock except where stated.
+"""Pure builders of archive rows from items: no database, no clock.
 
 Kept apart from the pipeline so that every writer of the archive (the crawl's storage pipeline,
-`scrapy reextract`) builds exactly the same rows.
+`scrapy reextract`, `scrapy import-warc`) builds exactly the same rows.
 """
 from __future__ import annotations
 
 import hashlib
+import json
 import zlib
 from typing import Any
 
-from crawler.items import FailureItem, RawPageItem
+from crawler.items import ArticleItem, FailureItem, RawPageItem
+from pipelines.search import search_text
 
+# Fields whose change makes an article "updated" (views and fetch times change on every visit).
+CONTENT_FIELDS = ("title", "summary", "body_text", "authors", "category", "published_at")
 # zlib level 6: ~5x on portal HTML at a fraction of the cost of level 9.
 RAW_COMPRESSION_LEVEL = 6
 
@@ -47,3 +51,36 @@ def version_row(previous: dict[str, Any], version: int, replaced_at: str, run_id
     keep = ("url", "title", "summary", "body_text", "authors", "category", "published_at", "content_hash")
     return {**{k: previous.get(k) for k in keep}, "version": version, "fetched_at": previous.get("fetched_at"),
             "replaced_at": replaced_at, "crawl_run_id": run_id}
+
+
+def article_row(item: ArticleItem, run_id: int | None) -> dict[str, Any]:
+    """The `articles` row for an item (without first_seen_at/last_changed_at)."""
+    row = {
+        "url": item.url, "site": item.site, "title": item.title, "summary": item.summary,
+        "body_text": item.body_text, "authors": json.dumps(item.authors, ensure_ascii=False),
+        "category": item.category, "published_at": item.published_at,
+        "published_date": item.published_date, "published_precision": item.published_precision,
+        "date_raw": item.date_raw, "view_count": item.view_count, "views_raw": item.views_raw,
+        "byline_raw": item.byline_raw, "source_name": item.source_name, "source_raw": item.source_raw,
+        "date_in_url": item.date_in_url,
+        "provenance": json.dumps(item.provenance, ensure_ascii=False, sort_keys=True),
+        "http_status": item.http_status, "fetched_at": item.fetched_at, "crawl_run_id": run_id,
+        "fetched_url": item.fetched_url, "removed_at": None,
+        "search_text": search_text(item.title, item.summary, item.body_text),
+        "source": item.source, "capture_url": item.capture_url, "captured_at": item.captured_at,
+    }
+    row["content_hash"] = content_hash(row)
+    return row
+
+
+def content_hash(row: dict[str, Any]) -> str:
+    """A digest of the fields whose change is an edit of the article."""
+    payload = json.dumps([row.get(k) for k in CONTENT_FIELDS], ensure_ascii=False)
+    return hashlib.sha1(payload.encode("utf-8")).hexdigest()
+
+
+def view_row(item: ArticleItem, run_id: int | None) -> dict[str, Any]:
+    """One observation of an article: its view count (NULL when the page shows none) at fetch time."""
+    return {"url": item.url, "observed_at": item.fetched_at, "view_count": item.view_count,
+            "views_raw": item.views_raw, "crawl_run_id": run_id, "source": item.source,
+            "capture_url": item.capture_url}

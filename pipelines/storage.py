@@ -10,7 +10,6 @@ walks are marked started at open and completed only when the run finishes cleanl
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 from typing import TYPE_CHECKING, Any, Sequence
@@ -21,9 +20,8 @@ from scrapy.exceptions import CloseSpider
 from crawler.items import ArticleItem, FailureItem, ListingWalkItem, RawPageItem
 from pipelines.normalize import now_vn
 from pipelines.outcome import EXIT_ARCHIVE, SiteTally, decide_outcome, health_report
-from pipelines.rows import failure_row, raw_page_row, site_row, version_row
+from pipelines.rows import article_row, failure_row, raw_page_row, site_row, version_row, view_row
 from pipelines.schema import ArchiveError, open_archive
-from pipelines.search import search_text
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -32,8 +30,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-# Fields whose change makes an article "updated" (views and fetch times change on every visit).
-CONTENT_FIELDS = ("title", "summary", "body_text", "authors", "category", "published_at")
 # Walk endings that mean the category was seen to its end (or to known ground).
 CLEAN_WALK_ENDS = {"last_page", "known_articles", "max_pages"}
 
@@ -218,26 +214,6 @@ class SQLitePipeline:
 # --- pure row builders ---------------------------------------------------------------------------
 
 
-def article_row(item: ArticleItem, run_id: int | None) -> dict[str, Any]:
-    """The `articles` row for an item (without first_seen_at/last_changed_at)."""
-    row = {
-        "url": item.url, "site": item.site, "title": item.title, "summary": item.summary,
-        "body_text": item.body_text, "authors": json.dumps(item.authors, ensure_ascii=False),
-        "category": item.category, "published_at": item.published_at,
-        "published_date": item.published_date, "published_precision": item.published_precision,
-        "date_raw": item.date_raw, "view_count": item.view_count, "views_raw": item.views_raw,
-        "byline_raw": item.byline_raw, "source_name": item.source_name, "source_raw": item.source_raw,
-        "date_in_url": item.date_in_url,
-        "provenance": json.dumps(item.provenance, ensure_ascii=False, sort_keys=True),
-        "http_status": item.http_status, "fetched_at": item.fetched_at, "crawl_run_id": run_id,
-        "fetched_url": item.fetched_url, "removed_at": None,
-        "search_text": search_text(item.title, item.summary, item.body_text),
-        "source": item.source, "capture_url": item.capture_url, "captured_at": item.captured_at,
-    }
-    row["content_hash"] = content_hash(row)
-    return row
-
-
 def latest_per_url(items: list[ArticleItem]) -> dict[str, ArticleItem]:
     """One item per URL in a batch: the last live one, else the newest capture (`replaces_content`)."""
     chosen: dict[str, ArticleItem] = {}
@@ -263,19 +239,6 @@ def replaces_content(previous: dict[str, Any], item: ArticleItem) -> bool:
     old_time = previous.get("captured_at") or previous.get("fetched_at") or ""
     # ISO 8601 strings with the same +07:00 offset order like the times they name.
     return new_time >= old_time
-
-
-def content_hash(row: dict[str, Any]) -> str:
-    """A digest of the fields whose change is an edit of the article."""
-    payload = json.dumps([row.get(k) for k in CONTENT_FIELDS], ensure_ascii=False)
-    return hashlib.sha1(payload.encode("utf-8")).hexdigest()
-
-
-def view_row(item: ArticleItem, run_id: int | None) -> dict[str, Any]:
-    """One observation of an article: its view count (NULL when the page shows none) at fetch time."""
-    return {"url": item.url, "observed_at": item.fetched_at, "view_count": item.view_count,
-            "views_raw": item.views_raw, "crawl_run_id": run_id, "source": item.source,
-            "capture_url": item.capture_url}
 
 
 def start_row(spider: Any, started: str) -> dict[str, Any]:

@@ -37,7 +37,8 @@ from pipelines.normalize import VN_TZ
 from pipelines.normalizing import normalize_article
 from pipelines.reextract import StoredPage, decode_body, extract_stored
 from pipelines.rows import site_row
-from pipelines.storage import SQLitePipeline, article_row, existing_articles, replaces_content
+from pipelines.rows import article_row
+from pipelines.storage import SQLitePipeline, existing_articles, replaces_content
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
