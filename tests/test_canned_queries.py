@@ -79,21 +79,25 @@ def known_rows() -> list[dict[str, Any]]:
     ]
 
 
-@pytest.fixture(scope="module")
-def known(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = write_archive(tmp_path_factory.mktemp("known") / "archive.db", known_rows(),
-                         sites=["alpha", "beta", "gamma"])  # gamma: a portal with nothing yet
+def archive_with_views(path: Path, b2_views: int = 7) -> Path:
+    """The known rows, with view-count observations of a3 (growing) and b2, and an earlier version of b2."""
+    write_archive(path, known_rows(), sites=["alpha", "beta", "gamma"])  # gamma: a portal with nothing yet
     db = open_archive(path)
     with db.atomic():
         db["view_counts"].insert_all([
             {"url": "a3", "observed_at": "2024-03-10T12:00:00+07:00", "view_count": 100, "crawl_run_id": 1},
             {"url": "a3", "observed_at": "2024-03-11T12:00:00+07:00", "view_count": 400, "crawl_run_id": 2},
             {"url": "a3", "observed_at": "2024-03-13T12:00:00+07:00", "view_count": 1000, "crawl_run_id": 3},
-            {"url": "b2", "observed_at": "2024-01-05T12:00:00+07:00", "view_count": 7, "crawl_run_id": 1},
+            {"url": "b2", "observed_at": "2024-01-05T12:00:00+07:00", "view_count": b2_views, "crawl_run_id": 1},
         ])
         db["article_versions"].insert({"url": "b2", "version": 1, "title": "Tiêu đề cũ"})
     db.close()
     return path
+
+
+@pytest.fixture(scope="module")
+def known(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return archive_with_views(tmp_path_factory.mktemp("known") / "archive.db")
 
 
 def test_articles_per_site_month(known: Path) -> None:

@@ -18,10 +18,8 @@ from urllib.parse import quote, urlencode
 
 import pytest
 
-from pipelines.schema import open_archive
 from tests.conftest import REPO_ROOT
-from tests.test_canned_queries import known_rows
-from tests.test_search import write_archive
+from tests.test_canned_queries import archive_with_views
 
 DASHBOARD = "/-/dashboards/archive"
 
@@ -57,18 +55,8 @@ def running_datasette(db: Path) -> Iterator[str]:
 
 
 def demo_archive(path: Path) -> Path:
-    """The canned-query test rows, with a few view-count observations: charts have data to draw."""
-    write_archive(path, known_rows(), sites=["alpha", "beta", "gamma"])
-    db = open_archive(path)
-    with db.atomic():
-        db["view_counts"].insert_all([
-            {"url": "a3", "observed_at": "2024-03-10T12:00:00+07:00", "view_count": 100, "crawl_run_id": 1},
-            {"url": "a3", "observed_at": "2024-03-11T12:00:00+07:00", "view_count": 400, "crawl_run_id": 2},
-            {"url": "a3", "observed_at": "2024-03-13T12:00:00+07:00", "view_count": 1000, "crawl_run_id": 3},
-            {"url": "b2", "observed_at": "2024-01-05T12:00:00+07:00", "view_count": 2500, "crawl_run_id": 1},
-        ])
-    db.close()
-    return path
+    """The canned-query test rows and observations, b2's large enough for the charts to show."""
+    return archive_with_views(path, b2_views=2500)
 
 
 @pytest.fixture(scope="module")

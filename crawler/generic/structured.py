@@ -7,11 +7,12 @@ differently; malformed JSON is skipped, never fatal.
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 from parsel import Selector
+
+from crawler.pages.html import jsonld_objects
 
 from pipelines.normalize import clean_text
 
@@ -37,7 +38,7 @@ class Structured:
             if key and value and key not in meta:
                 meta[key] = value
         title = clean_text(" ".join(sel.css("title::text").getall())) or None
-        return cls(meta, list(_jsonld_objects(sel)), title, sel)
+        return cls(meta, list(jsonld_objects(sel)), title, sel)
 
     # --- single values -------------------------------------------------------------------
 
@@ -148,25 +149,3 @@ def _name(item: Any) -> str | None:
     return None
 
 
-def _jsonld_objects(sel: Selector) -> Iterator[dict[str, Any]]:
-    for raw in sel.css('script[type="application/ld+json"]::text').getall():
-        try:
-            data = json.loads(raw)
-        except ValueError:
-            continue
-        yield from _walk(data, 0)
-
-
-def _walk(data: Any, depth: int) -> Iterator[dict[str, Any]]:
-    """Every object of a JSON-LD document that has a @type, outermost first."""
-    if depth > 6:
-        return
-    if isinstance(data, list):
-        for item in data:
-            yield from _walk(item, depth + 1)
-    elif isinstance(data, dict):
-        if "@type" in data:
-            yield data
-        for key in ("@graph", "mainEntity", "mainEntityOfPage"):
-            if isinstance(data.get(key), (list, dict)):
-                yield from _walk(data[key], depth + 1)

@@ -6,14 +6,13 @@ produced it in `provenance`, so coverage can be audited per rule.
 """
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 from parsel import Selector
 
-from crawler.pages.html import first_element, first_text, paragraphs
+from crawler.pages.html import first_element, first_text, jsonld_objects, paragraphs
 from crawler.profiles.model import SiteProfile
 from pipelines.normalize import clean_text, normalize_authors, to_nfc
 
@@ -131,7 +130,8 @@ class ArticlePage:
             value = self.sel.css(query).get()
             if value and value.strip():
                 return value.strip(), source
-        value = _jsonld_value(self.sel, "datePublished")
+        value = next((n["datePublished"].strip() for n in jsonld_objects(self.sel)
+                      if isinstance(n.get("datePublished"), str)), None)
         if value:
             return value, "jsonld:datePublished"
         if self._date_in_url():
@@ -209,25 +209,3 @@ def _with_summary(summary: str | None, body: list[str]) -> list[str]:
     if body and body[0].startswith(summary[: min(len(summary), 80)]):
         return body  # the sapo is already the first paragraph of the body
     return [summary, *body]
-
-
-def _jsonld_value(sel: Selector, key: str) -> str | None:
-    for raw in sel.css('script[type="application/ld+json"]::text').getall():
-        try:
-            data = json.loads(raw)
-        except ValueError:
-            continue
-        for node in _jsonld_nodes(data):
-            if isinstance(node.get(key), str):
-                return node[key].strip()
-    return None
-
-
-def _jsonld_nodes(data: object) -> list[dict]:
-    """Top-level JSON-LD objects, including those inside a list or an ``@graph``."""
-    if isinstance(data, list):
-        return [n for n in data if isinstance(n, dict)]
-    if isinstance(data, dict):
-        graph = data.get("@graph")
-        return [data, *(n for n in graph if isinstance(n, dict))] if isinstance(graph, list) else [data]
-    return []

@@ -6,7 +6,8 @@ which selector won, for field provenance.
 """
 from __future__ import annotations
 
-from typing import Iterable
+import json
+from typing import Any, Iterable, Iterator
 
 from parsel import Selector, SelectorList
 
@@ -90,3 +91,28 @@ def first_element(sel: Selector, selectors: Iterable[str]) -> tuple[Selector | N
 
 def _is_element(selector: Selector) -> bool:
     return isinstance(getattr(selector.root, "tag", None), str)
+
+
+def jsonld_objects(sel: Selector) -> Iterator[dict[str, Any]]:
+    """Every typed object of the page's JSON-LD scripts (lists, @graph and mainEntity included)."""
+    for raw in sel.css('script[type="application/ld+json"]::text').getall():
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            continue
+        yield from _jsonld_walk(data, 0)
+
+
+def _jsonld_walk(data: Any, depth: int) -> Iterator[dict[str, Any]]:
+    """Every object of a JSON-LD document that has a @type, outermost first."""
+    if depth > 6:
+        return
+    if isinstance(data, list):
+        for item in data:
+            yield from _jsonld_walk(item, depth + 1)
+    elif isinstance(data, dict):
+        if "@type" in data:
+            yield data
+        for key in ("@graph", "mainEntity", "mainEntityOfPage"):
+            if isinstance(data.get(key), (list, dict)):
+                yield from _jsonld_walk(data[key], depth + 1)
