@@ -163,3 +163,33 @@ def test_every_layout_parses_back_to_itself(moment: datetime, layout: int) -> No
     assert got is not None, text
     assert (got.value, got.precision) == (moment, precision), text
     assert normalize_datetime(unicodedata.normalize("NFD", text), now=NOW) == got.iso
+
+
+# --- the search key: word by word through a memo equals folding the whole text at once ---
+
+MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
+INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u180e\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
+
+
+def fold_whole_text(text: str | None) -> str:
+    """The search key as specified, computed on the whole text in one pass (no memo)."""
+    if not text:
+        return ""
+    text = INVISIBLE.sub(" ", text.replace("\u00ad", ""))
+    folded = MARKS.sub("", unicodedata.normalize("NFD", text.casefold()))
+    for letter in "đĐðÐ":
+        folded = folded.replace(letter, "d")
+    return " ".join(unicodedata.normalize("NFC", folded).split())
+
+
+# Whitespace of every kind, stray marks and the letters that fold specially, between words.
+fold_text = st.lists(st.one_of(any_text, st.sampled_from(
+    [" ", "\u00a0", "\u2000", "\u2001", "\u3000", "\n", "\u0301", " \u0301 ", "\u00ad", "\u200b", "Đ", "ð",
+     "\u1100\u1161", "\u0930\u093f", "ﬀ", "İ", "ẞ", "\u0385"])), max_size=12).map("".join)
+
+
+@PROPERTY_SETTINGS
+@given(text=fold_text)
+def test_fold_word_by_word_equals_folding_the_whole_text(text: str) -> None:
+    assert fold_for_search(text) == fold_whole_text(text)
+    assert fold_for_search(text) == fold_whole_text(text)  # the second time from the memo

@@ -88,3 +88,13 @@ def test_to_nfc() -> None:
     assert to_nfc(NFD("Hà Tĩnh")) == "Hà Tĩnh"
     assert to_nfc("  giữ  nguyên \n") == "  giữ  nguyên \n"  # only the normal form changes
     assert to_nfc(None) == ""
+
+
+def test_fold_memo_stays_bounded() -> None:
+    from pipelines import text as text_module
+    text_module._FOLDED_WORDS.clear()
+    words = " ".join(f"Đường{n}" for n in range(text_module._FOLDED_WORDS_MAX + 10))
+    assert fold_for_search(words).startswith("duong0 duong1 ")
+    assert len(text_module._FOLDED_WORDS) == text_module._FOLDED_WORDS_MAX + 10  # one text's words at most over
+    fold_for_search("Phường Đức Thuận")  # a full memo is emptied before it grows further
+    assert len(text_module._FOLDED_WORDS) <= 3
