@@ -159,6 +159,7 @@ def open_archive(path: str | Path, timeout: float = 30.0) -> Database:
         db.execute("PRAGMA foreign_keys = OFF")  # view_counts may precede an article's row in a batch
         db.enable_wal()
         db.execute("PRAGMA synchronous = NORMAL")  # safe with WAL: a crash loses no committed batch
+        db.execute("PRAGMA temp_store = MEMORY")  # the writer's staging tables (pipelines/storage.py)
         migrations.apply(db)
         search_migrations.apply(db)  # pipelines/search.py: folded column, FTS5 indexes
     except sqlite3.DatabaseError as exc:
