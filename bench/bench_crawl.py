@@ -58,6 +58,8 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=5000, help="extra articles in the sample portal")
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--skip-floor", action="store_true", help="only the full crawl (for memory runs)")
+    parser.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="a Scrapy setting for the full crawl (e.g. PORTAL_SQLITE_BATCH=100)")
     args = parser.parse_args()
     conc = ["-s", f"CONCURRENT_REQUESTS={args.concurrency}", "-s", f"CONCURRENT_REQUESTS_PER_DOMAIN={args.concurrency}"]
     portal = SamplePortal(extra_articles=args.articles)
@@ -65,7 +67,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp, SamplePortalServer(portal=portal, log_requests=False) as srv:
         db = Path(tmp) / "bench.db"
         full_cmd = [sys.executable, "-m", "scrapy", "crawl", "portal", "-a", "site=sample", "-a", "full=1",
-                    "-s", f"SAMPLE_PORTAL_URL={srv.url}", "-s", f"ARCHIVE_DB={db}", *LOCAL, *conc]
+                    "-s", f"SAMPLE_PORTAL_URL={srv.url}", "-s", f"ARCHIVE_DB={db}", *LOCAL, *conc,
+                    *(a for setting in args.set for a in ("-s", setting))]
         full_s, full_rss, _ = measured(full_cmd)
         pages = responses(db)
         print(f"full pipeline: {pages} pages in {full_s:.1f} s = {pages / full_s:.0f} pages/s, peak RSS {full_rss / 1024:.0f} MB")

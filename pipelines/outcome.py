@@ -98,8 +98,9 @@ def health_report(tallies: dict[str, SiteTally], floors: dict[str, float]) -> He
 
 
 def decide_outcome(tallies: dict[str, SiteTally], finish_reason: str, previous: dict[str, int],
-                   health: Health | None = None) -> Outcome:
-    """Judge a finished crawl. `previous` holds each site's article count in the archive."""
+                   health: Health | None = None, archive_problems: list[str] | None = None) -> Outcome:
+    """Judge a finished crawl. `previous` holds each site's article count in the archive;
+    `archive_problems` says what could not be written (a crawl that lost writes exits 3)."""
     problems = []
     for site, tally in sorted(tallies.items()):
         if tally.crashes:
@@ -114,6 +115,8 @@ def decide_outcome(tallies: dict[str, SiteTally], finish_reason: str, previous: 
         else:
             problems.append(f"{site}: no articles found")
     problems += health.broken if health else []
+    if archive_problems:
+        return Outcome("failed", EXIT_ARCHIVE, [*archive_problems, f"finish reason: {finish_reason}", *problems])
     if finish_reason != "finished":
         return Outcome("interrupted", EXIT_INTERRUPTED, [f"finish reason: {finish_reason}", *problems])
     if problems:

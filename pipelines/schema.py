@@ -147,14 +147,17 @@ def m008_sources(db: Database) -> None:
     db.execute("create index if not exists raw_pages_warc_record on raw_pages (warc_record_id)")
 
 
-def open_archive(path: str | Path, timeout: float = 30.0) -> Database:
+def open_archive(path: str | Path, timeout: float = 30.0, shared: bool = False) -> Database:
     """Open (creating if needed) the archive: WAL mode, migrations applied.
+
+    `shared`: the connection may be used from another thread than this one (the storage
+    pipeline's writer thread); the caller makes sure only one thread uses it at a time.
 
     Raises ArchiveError with a clear message when the file is not a database, is locked by
     another writer for longer than `timeout` seconds, or cannot be written.
     """
     try:
-        conn = sqlite3.connect(str(path), timeout=timeout)
+        conn = sqlite3.connect(str(path), timeout=timeout, check_same_thread=not shared)
         db = Database(conn)
         db.execute("PRAGMA foreign_keys = OFF")  # view_counts may precede an article's row in a batch
         db.enable_wal()

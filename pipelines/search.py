@@ -111,3 +111,15 @@ def s001_search_text_and_fts(db: Database) -> None:
     create_triggers(db, FTS_TABLE, FTS_COLUMNS)
     create_fts_table(db, EXACT_FTS_TABLE, EXACT_FTS_COLUMNS, EXACT_TOKENIZE)
     create_triggers(db, EXACT_FTS_TABLE, EXACT_FTS_COLUMNS)
+
+
+# FTS5 merges an index's segments once this many of one size pile up (SQLite's default is 4).
+# At 8, a crawl's writes merge the same index data less often (bench/bench_storage.py: +10 %
+# articles/s at 100,000) for a few more segments per query to read (bench/bench_search.py).
+AUTOMERGE = 8
+
+
+@search_migrations()
+def s002_fts_automerge(db: Database) -> None:
+    for name in (FTS_TABLE, EXACT_FTS_TABLE):
+        db.execute(f"INSERT INTO [{name}] ([{name}], rank) VALUES ('automerge', {AUTOMERGE})")

@@ -1,21 +1,36 @@
-"""SQLitePipeline: the one place that writes the archive during a crawl.
+"""Storage: the one place that writes crawled items into the archive.
 
-Items are buffered and written in batches, each batch one transaction (a killed crawl loses at
-most the batch in flight and leaves no partial rows). Per batch: articles are upserted by
-canonical URL (an edited article's previous content goes to `article_versions`), every article
-seen appends one `view_counts` observation, failures go to `failures` (a 404/410 on a known
-article marks it removed), fetched pages go compressed to `raw_pages`. Each crawl gets a
-`crawl_runs` row opened at start and closed with counts, a health report and an outcome; category
+`ArchiveWriter` writes batches of items into an open archive, each batch one transaction (a killed
+process loses at most the batch in flight and leaves no partial rows). Per batch: articles are
+upserted by canonical URL (an edited article's previous content goes to `article_versions`), every
+article seen appends one `view_counts` observation, failures go to `failures` (a 404/410 on a
+known article marks it removed), fetched pages go compressed to `raw_pages`. The crawl's pipeline,
+`scrapy import-warc` and the benchmarks all write through it.
+
+`SQLitePipeline` is the crawl's face of it. It buffers items, builds the article rows (the
+CPU-heavy part: search keys, content hashes) in Scrapy's thread and hands each batch to one
+writer thread, so that SQLite's work (B-trees, FTS5 tokenizing, commits and their fsyncs, all of
+which release the GIL) overlaps the crawl instead of stopping Twisted's reactor. At most one batch
+is in flight; a batch that fails to commit (the archive locked past the timeout, a full disk) goes
+back in front of the buffer and is retried with the next one, and after `MAX_FAILED_WRITES` failures
+in a row the crawl stops with exit code 3 instead of fetching pages it cannot store. Each crawl gets
+a `crawl_runs` row opened at start and closed with counts, a health report and an outcome; category
 walks are marked started at open and completed only when the run finishes cleanly.
 """
 from __future__ import annotations
 
 import json
 import logging
+import sqlite3
+import threading
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Sequence
 
 from scrapy import signals
 from scrapy.exceptions import CloseSpider
+from scrapy.utils.defer import deferred_from_coro
 
 from crawler.items import ArticleItem, FailureItem, ListingWalkItem, RawPageItem
 from pipelines.normalize import now_vn
@@ -32,39 +47,190 @@ logger = logging.getLogger(__name__)
 
 # Walk endings that mean the category was seen to its end (or to known ground).
 CLEAN_WALK_ENDS = {"last_page", "known_articles", "max_pages"}
+# Failed commits in a row after which the crawl stops (each already waited PORTAL_SQLITE_TIMEOUT).
+MAX_FAILED_WRITES = 3
+
+
+@dataclass
+class Batch:
+    """Items for one transaction, with the article rows built ahead (keyed by URL)."""
+
+    articles: list[ArticleItem] = field(default_factory=list)
+    failures: list[FailureItem] = field(default_factory=list)
+    raw_pages: list[RawPageItem] = field(default_factory=list)
+    rows: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Set by the writer once the batch is staged (see ArchiveWriter.write_batch).
+    staged: threading.Event = field(default_factory=threading.Event)
+
+    def __len__(self) -> int:
+        return len(self.articles) + len(self.failures) + len(self.raw_pages)
+
+
+class ArchiveWriter:
+    """Writes items into an open archive. Synchronous: call it from one thread at a time."""
+
+    def __init__(self, db: Database, run_id: int | None = None) -> None:
+        self.db, self.run_id = db, run_id
+        self.tallies: dict[str, SiteTally] = {}  # what committed batches did, per site
+
+    def prepare(self, articles: list[ArticleItem], failures: list[FailureItem],
+                raw_pages: list[RawPageItem]) -> Batch:
+        """A batch with its article rows built: pure work, no database (any thread may do it)."""
+        latest = latest_per_url(articles)
+        return Batch(articles, failures, raw_pages, {url: article_row(i, self.run_id) for url, i in latest.items()})
+
+    def write_batch(self, batch: Batch) -> None:
+        """Write the batch in one transaction: all of it or none; tallies count only committed work.
+
+        Two phases. Staging does the row-by-row work (lookups, inserts into temporary tables,
+        failures, raw pages), then sets `batch.staged`; applying moves the staged rows into the
+        archive with a few set-based statements and commits. The crawl's thread waits for the
+        staging only: row-by-row statements from a thread that competes for the GIL stall on
+        every row, while the long set-based statements (FTS5 tokenizing, B-trees, the commit) run
+        without the GIL, in parallel with the crawl (pipelines/storage.py's module docstring).
+        """
+        tallies: dict[str, SiteTally] = {}
+        latest = latest_per_url(batch.articles)
+        # Archived captures of one article in the same batch are each an observation of its views.
+        extra = [i for i in batch.articles if i.source != "live" and latest[i.url] is not i]
+        with self.db.atomic():
+            try:
+                staged = self.stage_articles(list(latest.values()), extra, batch.rows, tallies)
+                self.write_failures(batch.failures, tallies)
+                self.write_raw_pages(batch.raw_pages)
+            finally:
+                batch.staged.set()
+            self.apply_articles(staged)
+        for site, tally in tallies.items():
+            merge_tally(self.tally(site), tally)
+
+    def write_articles(self, items: list[ArticleItem], observed_too: Sequence[ArticleItem] = (),
+                       rows: dict[str, dict[str, Any]] | None = None,
+                       tallies: dict[str, SiteTally] | None = None) -> None:
+        """Upsert one item per URL (see `replaces_content`) and record one view observation each."""
+        self.apply_articles(self.stage_articles(items, observed_too, rows, tallies))
+
+    def stage_articles(self, items: list[ArticleItem], observed_too: Sequence[ArticleItem] = (),
+                       rows: dict[str, dict[str, Any]] | None = None,
+                       tallies: dict[str, SiteTally] | None = None) -> list[str]:
+        """Sort the items into new, edited and unchanged articles and stage their rows; keep the
+        previous content of edited ones. Returns the statements that apply the staged rows."""
+        if not items:
+            return []
+        tallies = {} if tallies is None else tallies
+        known = existing_articles(self.db, [i.url for i in items])
+        new, changed, unchanged = [], [], []
+        for item in items:
+            row = rows[item.url] if rows and item.url in rows else article_row(item, self.run_id)
+            previous = known.get(item.url)
+            tally = tallies.setdefault(item.site, SiteTally())
+            tally.count_fields(row)
+            if previous is not None and not replaces_content(previous, item):
+                tally.unchanged += 1  # an older or archived copy: only its views count
+            elif previous is None:
+                tally.new += 1
+                new.append({**row, "first_seen_at": item.fetched_at, "last_changed_at": item.fetched_at})
+            elif previous["content_hash"] != row["content_hash"]:
+                tally.updated += 1
+                self._keep_version(previous, item.fetched_at)
+                changed.append({**row, "last_changed_at": item.fetched_at})
+            else:
+                tally.unchanged += 1
+                unchanged.append(row)  # a fresh fetched_at, views, run id
+        views = [view_row(i, self.run_id) for i in [*items, *observed_too]]
+        return [statement for statement in (
+            insert_from_stage(self.db, "articles", new),
+            update_from_stage(self.db, "articles", "url", changed, "articles_changed"),
+            update_from_stage(self.db, "articles", "url", unchanged, "articles_unchanged"),
+            insert_from_stage(self.db, "view_counts", views, ignore=True),
+        ) if statement]
+
+    def apply_articles(self, statements: list[str]) -> None:
+        for statement in statements:
+            self.db.execute(statement)
+
+    def _keep_version(self, previous: dict[str, Any], replaced_at: str) -> None:
+        version = self.db.execute("select count(*) from article_versions where url = ?",
+                                  [previous["url"]]).fetchone()[0] + 1
+        self.db["article_versions"].insert(version_row(previous, version, replaced_at, self.run_id))
+
+    def write_failures(self, failures: list[FailureItem], tallies: dict[str, SiteTally] | None = None) -> None:
+        if not failures:
+            return
+        tallies = {} if tallies is None else tallies
+        self.db["failures"].insert_all(failure_row(f, self.run_id) for f in failures)
+        for failure in failures:
+            tallies.setdefault(failure.site, SiteTally()).count_failure(failure.kind, failure.reason)
+            if failure.http_status in (404, 410) and failure.page_kind == "article":
+                # A known article that is gone: keep it, and say since when it is gone.
+                self.db.execute("update articles set removed_at = ? where (url = ? or fetched_url = ?) "
+                                "and removed_at is null", [failure.observed_at, failure.url, failure.url])
+
+    def write_raw_pages(self, pages: list[RawPageItem]) -> None:
+        for page in pages:
+            previous = self.db.execute(
+                "select id, body_sha1 from raw_pages where url = ? and body is not null order by id desc limit 1",
+                [page.url]).fetchone()
+            self.db["raw_pages"].insert(raw_page_row(page, self.run_id, previous))
+
+    def tally(self, site: str) -> SiteTally:
+        return self.tallies.setdefault(site, SiteTally())
 
 
 class SQLitePipeline:
     def __init__(self, crawler: Crawler, path: str, batch_size: int, timeout: float,
-                 floors: dict[str, float]) -> None:
+                 floors: dict[str, float], flush_seconds: float = 5.0) -> None:
         self.crawler = crawler
         self.path, self.batch_size, self.timeout, self.floors = path, max(1, batch_size), timeout, floors
+        self.flush_seconds = flush_seconds
+        self._oldest: float | None = None  # when the oldest buffered item arrived (monotonic)
+        self._timer: Any = None  # LoopingCall flushing a batch that waited too long while no item came
         self.articles: list[ArticleItem] = []
         self.failures: list[FailureItem] = []
         self.raw_pages: list[RawPageItem] = []
         self.walks: dict[tuple[str, str], ListingWalkItem] = {}
-        self.tallies: dict[str, SiteTally] = {}
         self.db: Database | None = None
+        self.writer: ArchiveWriter | None = None
         self.run_id: int | None = None
+        self._thread: ThreadPoolExecutor | None = None
+        self._in_flight: tuple[Future[None], Batch] | None = None
+        self._failed_writes = 0  # failed commits in a row
+        self._stopping = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SQLitePipeline:
         s = crawler.settings
-        pipeline = cls(crawler, s.get("ARCHIVE_DB") or "archive.db", s.getint("PORTAL_SQLITE_BATCH", 100),
-                       s.getfloat("PORTAL_SQLITE_TIMEOUT", 30.0), s.getdict("PORTAL_COVERAGE_FLOORS"))
+        pipeline = cls(crawler, s.get("ARCHIVE_DB") or "archive.db", s.getint("PORTAL_SQLITE_BATCH", 1000),
+                       s.getfloat("PORTAL_SQLITE_TIMEOUT", 30.0), s.getdict("PORTAL_COVERAGE_FLOORS"),
+                       s.getfloat("PORTAL_SQLITE_FLUSH_SECONDS", 5.0))
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
+
+    @property
+    def tallies(self) -> dict[str, SiteTally]:
+        return self.writer.tallies if self.writer else {}
 
     # --- Scrapy hooks -------------------------------------------------------------------------
 
     def open_spider(self, spider: Spider | None = None) -> None:
         try:
-            self.db = open_archive(self.path, timeout=self.timeout)
+            # Shared with the writer thread; this thread touches it only when no batch is in flight.
+            self.db = open_archive(self.path, timeout=self.timeout, shared=True)
             self._start_run()
         except ArchiveError as exc:
             logger.error("%s", exc)
             self.crawler.stats.set_value("portal/exit_code", EXIT_ARCHIVE)
             raise CloseSpider("archive_unusable") from exc
+        self.writer = ArchiveWriter(self.db, self.run_id)
+        for site in self._sites():
+            self.writer.tally(site.slug)
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="archive-writer")
+        if getattr(self.crawler, "engine", None) is not None and self.flush_seconds > 0:
+            # Only inside a real crawl (a running reactor): between items, a waiting batch is
+            # flushed by the clock. Outside one (tests, benchmarks) items alone drive flushing.
+            from twisted.internet import task
+            self._timer = task.LoopingCall(self._flush_if_due)
+            self._timer.start(self.flush_seconds, now=False)
         logger.info("Archive %s open, crawl run %s", self.path, self.run_id)
 
     def process_item(self, item: Any) -> Any:
@@ -76,27 +242,62 @@ class SQLitePipeline:
             self.raw_pages.append(item)
         elif isinstance(item, ListingWalkItem):
             self.walks[(item.site, item.listing_url)] = item
+            return item
+        if self._oldest is None:
+            self._oldest = time.monotonic()
         if len(self.articles) + len(self.failures) + len(self.raw_pages) >= self.batch_size:
             self.flush()
+        else:
+            self._flush_if_due()
         return item
 
-    def close_spider(self, spider: Spider | None = None) -> None:
-        if self.db is not None:
+    def _flush_if_due(self) -> None:
+        if self._oldest is not None and time.monotonic() - self._oldest >= self.flush_seconds and self.db is not None:
             self.flush()
 
-    def spider_closed(self, spider: Spider, reason: str) -> None:
+    def close_spider(self, spider: Spider | None = None) -> None:
         if self.db is None:
             return
+        self._stopping = True  # the engine is closing already
+        if self._timer is not None and self._timer.running:
+            self._timer.stop()
+        # The last batch, retried like any other before the run is judged.
+        for _ in range(MAX_FAILED_WRITES):
+            self.flush()
+            if self.wait_for_writes():
+                break
+        if self._thread is not None:
+            self._thread.shutdown(wait=True)
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        if self.db is None or self.writer is None:
+            return
+        self.wait_for_writes()
         for (site, _), walk in self.walks.items():
-            self._tally(site).walks[walk.stopped_because] += 1
+            self.writer.tally(site).walks[walk.stopped_because] += 1
         health = health_report(self.tallies, self.floors)
-        outcome = decide_outcome(self.tallies, reason, previous_counts(self.db, self.tallies), health)
         stats = self.crawler.stats
-        with self.db.atomic():
-            if reason == "finished":
-                self._complete_walks()
-            self.db["crawl_runs"].update(
-                self.run_id, finish_row(stats.get_stats(), self.tallies, reason, outcome, health))
+        unwritten = len(self.articles) + len(self.failures) + len(self.raw_pages)
+        archive_problems = []
+        if unwritten:
+            archive_problems.append(f"{unwritten} item(s) could not be written to the archive (errors above); "
+                                    "the next run fetches their pages again")
+        elif reason == "archive_unwritable":
+            archive_problems.append("the crawl was stopped because the archive refused writes")
+        try:
+            previous = previous_counts(self.db, self.tallies)
+        except sqlite3.Error:
+            previous = {}
+        outcome = decide_outcome(self.tallies, reason, previous, health, archive_problems)
+        try:
+            with self.db.atomic():
+                if reason == "finished" and not unwritten:
+                    self._complete_walks()
+                self.db["crawl_runs"].update(
+                    self.run_id, finish_row(stats.get_stats(), self.tallies, reason, outcome, health))
+        except sqlite3.Error as exc:
+            archive_problems.append(f"the crawl run could not be closed in the archive ({exc})")
+            outcome = decide_outcome(self.tallies, reason, previous, health, archive_problems)
         stats.set_value("portal/exit_code", outcome.exit_code)
         for line in health.lines():
             logger.info("Health: %s", line)
@@ -108,11 +309,13 @@ class SQLitePipeline:
 
     # --- writing ------------------------------------------------------------------------------
 
+    def _sites(self) -> list[Any]:
+        return list(getattr(self.crawler.spider, "sites", []))
+
     def _start_run(self) -> None:
         assert self.db is not None
         spider = self.crawler.spider
-        sites = getattr(spider, "sites", [])
-        self.tallies = {s.slug: SiteTally() for s in sites}
+        sites = self._sites()
         started = now_vn().isoformat(timespec="seconds")
         with self.db.atomic():
             self.db["sites"].upsert_all([site_row(s, started) for s in sites], pk="slug")
@@ -128,75 +331,50 @@ class SQLitePipeline:
                 pk=("site", "listing_url"))
 
     def flush(self) -> None:
-        """Write the buffered items in one transaction: all of them or none."""
-        assert self.db is not None
+        """Hand the buffered items to the writer thread as one batch (after the batch in flight)."""
+        assert self.db is not None and self.writer is not None and self._thread is not None
+        self._oldest = None
         if not (self.articles or self.failures or self.raw_pages):
             return
-        batch = latest_per_url(self.articles)
-        # Archived captures of one article in the same batch are each an observation of its views.
-        extra = [i for i in self.articles if i.source != "live" and batch[i.url] is not i]
-        with self.db.atomic():
-            self._write_articles(list(batch.values()), extra)
-            self._write_failures(self.failures)
-            self._write_raw_pages(self.raw_pages)
-        self.articles.clear()
-        self.failures.clear()
-        self.raw_pages.clear()
+        # Built here, while the writer thread is still busy with the previous batch.
+        batch = self.writer.prepare(self.articles, self.failures, self.raw_pages)
+        self.articles, self.failures, self.raw_pages = [], [], []
+        if not self.wait_for_writes():
+            # The previous batch failed and is back in the buffer: send it with this one.
+            batch = self.writer.prepare(self.articles + batch.articles, self.failures + batch.failures,
+                                        self.raw_pages + batch.raw_pages)
+            self.articles, self.failures, self.raw_pages = [], [], []
+            self._oldest = None
+        self._in_flight = (self._thread.submit(self.writer.write_batch, batch), batch)
+        batch.staged.wait()  # the row-by-row part; the rest runs while the crawl goes on
 
-    def _write_articles(self, items: list[ArticleItem], observed_too: Sequence[ArticleItem] = ()) -> None:
-        assert self.db is not None
-        if not items:
-            return
-        known = existing_articles(self.db, [i.url for i in items])
-        new, changed, unchanged = [], [], []
-        for item in items:
-            row = article_row(item, self.run_id)
-            previous = known.get(item.url)
-            self._tally(item.site).count_fields(row)
-            if previous is not None and not replaces_content(previous, item):
-                self._tally(item.site).unchanged += 1  # an older or archived copy: only its views count
-            elif previous is None:
-                self._tally(item.site).new += 1
-                new.append({**row, "first_seen_at": item.fetched_at, "last_changed_at": item.fetched_at})
-            elif previous["content_hash"] != row["content_hash"]:
-                self._tally(item.site).updated += 1
-                self._keep_version(previous, item.fetched_at)
-                changed.append({**row, "last_changed_at": item.fetched_at})
-            else:
-                self._tally(item.site).unchanged += 1
-                unchanged.append(row)
-        insert_staged(self.db, "articles", new)
-        update_staged(self.db, "articles", "url", changed)
-        # Fresh fetched_at, views, run id. Row by row: the index triggers do not fire for rows whose
-        # text is unchanged, and a plain executemany is faster than staging them.
-        update_rows(self.db, "articles", "url", unchanged)
-        insert_rows(self.db, "view_counts", [view_row(i, self.run_id) for i in [*items, *observed_too]], ignore=True)
+    def wait_for_writes(self) -> bool:
+        """Wait for the batch in flight; False if it failed (its items are then buffered again)."""
+        if self._in_flight is None:
+            return True
+        future, batch = self._in_flight
+        self._in_flight = None
+        try:
+            future.result()
+        except Exception as exc:  # noqa: BLE001 - whatever stopped the commit, the items are kept
+            self._failed_writes += 1
+            self.articles[:0], self.failures[:0], self.raw_pages[:0] = batch.articles, batch.failures, batch.raw_pages
+            self._oldest = self._oldest or time.monotonic()
+            logger.error("Archive %s: a batch of %d items could not be written (%s: %s); kept for the next "
+                         "attempt (%d of %d)", self.path, len(batch), type(exc).__name__, exc, self._failed_writes,
+                         MAX_FAILED_WRITES, exc_info=not isinstance(exc, sqlite3.Error))
+            if self._failed_writes >= MAX_FAILED_WRITES and not self._stopping:
+                self._stop("archive_unwritable")
+            return False
+        self._failed_writes = 0
+        return True
 
-    def _keep_version(self, previous: dict[str, Any], replaced_at: str) -> None:
-        assert self.db is not None
-        version = self.db.execute("select count(*) from article_versions where url = ?",
-                                  [previous["url"]]).fetchone()[0] + 1
-        self.db["article_versions"].insert(version_row(previous, version, replaced_at, self.run_id))
-
-    def _write_failures(self, failures: list[FailureItem]) -> None:
-        assert self.db is not None
-        if not failures:
-            return
-        self.db["failures"].insert_all(failure_row(f, self.run_id) for f in failures)
-        for failure in failures:
-            self._tally(failure.site).count_failure(failure.kind, failure.reason)
-            if failure.http_status in (404, 410) and failure.page_kind == "article":
-                # A known article that is gone: keep it, and say since when it is gone.
-                self.db.execute("update articles set removed_at = ? where (url = ? or fetched_url = ?) "
-                                "and removed_at is null", [failure.observed_at, failure.url, failure.url])
-
-    def _write_raw_pages(self, pages: list[RawPageItem]) -> None:
-        assert self.db is not None
-        for page in pages:
-            previous = self.db.execute(
-                "select id, body_sha1 from raw_pages where url = ? and body is not null order by id desc limit 1",
-                [page.url]).fetchone()
-            self.db["raw_pages"].insert(raw_page_row(page, self.run_id, previous))
+    def _stop(self, reason: str) -> None:
+        """Close the spider: pages that cannot be stored are not worth fetching."""
+        self._stopping = True
+        engine = getattr(self.crawler, "engine", None)
+        if engine is not None:
+            deferred_from_coro(engine.close_spider_async(reason=reason))
 
     def _complete_walks(self) -> None:
         assert self.db is not None
@@ -208,8 +386,15 @@ class SQLitePipeline:
                 "where site = ? and listing_url = ? and crawl_run_id = ?",
                 [completed, walk.pages, walk.stopped_because, site, url, self.run_id])
 
-    def _tally(self, site: str) -> SiteTally:
-        return self.tallies.setdefault(site, SiteTally())
+
+def merge_tally(into: SiteTally, part: SiteTally) -> None:
+    into.new += part.new
+    into.updated += part.updated
+    into.unchanged += part.unchanged
+    into.crashes += part.crashes
+    into.failures.update(part.failures)
+    into.fields.update(part.fields)
+    into.walks.update(part.walks)
 
 
 # --- pure row builders ---------------------------------------------------------------------------
@@ -269,22 +454,6 @@ def finish_row(stats: dict[str, Any], tallies: dict[str, SiteTally], reason: str
     }
 
 
-def insert_rows(db: Database, table: str, rows: list[dict[str, Any]], ignore: bool = False) -> None:
-    """INSERT rows that all have the same keys, in one executemany.
-
-    sqlite-utils' insert_all inspects every value of every row (type conversion, JSON); our rows
-    are already plain values, and on the archive's hot path that inspection cost as much as
-    the SQL itself (bench/bench_storage.py)."""
-    if not rows:
-        return
-    columns = list(rows[0])
-    names = ", ".join(f'"{c}"' for c in columns)
-    marks = ", ".join("?" for _ in columns)
-    verb = "insert or ignore" if ignore else "insert"
-    db.conn.executemany(f'{verb} into "{table}" ({names}) values ({marks})',
-                        ([row[c] for c in columns] for row in rows))
-
-
 def update_rows(db: Database, table: str, pk: str, rows: list[dict[str, Any]]) -> None:
     """UPDATE existing rows by primary key; every row must have the same keys."""
     if not rows:
@@ -295,40 +464,40 @@ def update_rows(db: Database, table: str, pk: str, rows: list[dict[str, Any]]) -
                         ([row[c] for c in columns] + [row[pk]] for row in rows))
 
 
-def stage(db: Database, table: str, rows: list[dict[str, Any]]) -> tuple[str, list[str]]:
-    """Copy rows (all with the same keys) into an empty temporary table; its name and columns.
+def stage(db: Database, name: str, rows: list[dict[str, Any]]) -> list[str]:
+    """Copy rows (all with the same keys) into a fresh temporary table `name`; its columns.
 
-    Why: `articles` carries FTS5 triggers, and FTS5 flushes its pending index data at every
-    statement boundary. One executemany is one statement per row, so each row became its own
-    tiny index segment (to be merged later); one INSERT ... SELECT from a staging table is one
-    statement for the whole batch, which halves the cost of indexing (bench/bench_storage.py).
+    Why stage at all: `articles` carries FTS5 triggers, and FTS5 flushes its pending index data
+    at every statement boundary. One executemany is one statement per row, so each row became
+    its own tiny index segment (to be merged later); one INSERT ... SELECT from a staging table
+    is one statement for the whole batch, which halves the cost of indexing. It also lets the
+    writer thread run the batch's real work as a few long statements that release the GIL.
     """
     columns = list(rows[0])
-    staging = f"{table}_staging"
-    db.execute(f'drop table if exists temp."{staging}"')
-    db.execute(f'create temp table "{staging}" ({", ".join(f"[{c}]" for c in columns)})')
+    db.execute(f'drop table if exists temp."{name}"')
+    db.execute(f'create temp table "{name}" ({", ".join(f"[{c}]" for c in columns)})')
     marks = ", ".join("?" for _ in columns)
-    db.conn.executemany(f'insert into temp."{staging}" values ({marks})', ([row[c] for c in columns] for row in rows))
-    return staging, columns
+    db.conn.executemany(f'insert into temp."{name}" values ({marks})', ([row[c] for c in columns] for row in rows))
+    return columns
 
 
-def insert_staged(db: Database, table: str, rows: list[dict[str, Any]]) -> None:
-    """INSERT rows in one statement (through `stage`)."""
+def insert_from_stage(db: Database, table: str, rows: list[dict[str, Any]], ignore: bool = False,
+                      name: str | None = None) -> str | None:
+    """Stage rows; the statement that INSERTs them into `table` in one go (None for no rows)."""
     if not rows:
-        return
-    staging, columns = stage(db, table, rows)
-    names = ", ".join(f"[{c}]" for c in columns)
-    db.execute(f'insert into main."{table}" ({names}) select {names} from temp."{staging}" order by rowid')
+        return None
+    name = name or f"{table}_new"
+    names = ", ".join(f"[{c}]" for c in stage(db, name, rows))
+    verb = "insert or ignore" if ignore else "insert"
+    return f'{verb} into main."{table}" ({names}) select {names} from temp."{name}" order by rowid'
 
 
-def update_staged(db: Database, table: str, pk: str, rows: list[dict[str, Any]]) -> None:
-    """UPDATE existing rows by primary key in one statement (through `stage`)."""
+def update_from_stage(db: Database, table: str, pk: str, rows: list[dict[str, Any]], name: str) -> str | None:
+    """Stage rows; the statement that UPDATEs the rows of `table` with the same `pk` in one go."""
     if not rows:
-        return
-    staging, columns = stage(db, table, rows)
-    assignments = ", ".join(f"[{c}] = s.[{c}]" for c in columns if c != pk)
-    db.execute(f'update main."{table}" set {assignments} from temp."{staging}" as s '
-               f'where main."{table}".[{pk}] = s.[{pk}]')
+        return None
+    assignments = ", ".join(f"[{c}] = s.[{c}]" for c in stage(db, name, rows) if c != pk)
+    return f'update main."{table}" set {assignments} from temp."{name}" as s where main."{table}".[{pk}] = s.[{pk}]'
 
 
 def existing_articles(db: Database, urls: list[str]) -> dict[str, dict[str, Any]]:

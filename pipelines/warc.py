@@ -3,7 +3,7 @@
 Import (`scrapy import-warc`): every HTML `response` record with status 200 is routed to the site
 profile whose host and article URL patterns match it, else to generic extraction, extracted with
 the same page objects as a crawl (`pipelines.reextract.extract_stored`), normalized and stored
-through the crawl's own storage code (`SQLitePipeline`), with `source = 'warc'`, the capture time
+through the crawl's own storage code (`ArchiveWriter`), with `source = 'warc'`, the capture time
 as `fetched_at`, and the file and record id as provenance. Everything else (revisits, requests,
 metadata, non-HTML, non-200, truncated records, a broken gzip member) is counted, never fatal.
 
@@ -38,7 +38,7 @@ from pipelines.normalizing import normalize_article
 from pipelines.reextract import StoredPage, decode_body, extract_stored
 from pipelines.rows import site_row
 from pipelines.rows import article_row
-from pipelines.storage import SQLitePipeline, existing_articles, replaces_content
+from pipelines.storage import ArchiveWriter, existing_articles, replaces_content
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -138,8 +138,7 @@ class WarcImporter:
         self.report = ImportReport()
         # The crawl's own writer (upsert by canonical URL, versions, view observations, raw pages),
         # used without a crawl: no run row, no stats.
-        self.storage = SQLitePipeline(None, "", 1, 0.0, {})  # type: ignore[arg-type]
-        self.storage.db = db
+        self.storage = ArchiveWriter(db)
         self.sites_seen: set[str] = set()
         self.arc = False  # whether the file being read is ARC
 
@@ -220,11 +219,11 @@ class WarcImporter:
             self.report.skipped["no_title"] += 1
             return
         self.report.articles[self._outcome(item)] += 1
-        self.storage._write_articles([item])
+        self.storage.write_articles([item])
 
     def _keep(self, page: RawPageItem, kind: str) -> None:
         page.kind = kind
-        self.storage._write_raw_pages([page])
+        self.storage.write_raw_pages([page])
 
     def _outcome(self, item: ArticleItem) -> str:
         """How storing the item will end, for the report (the storage decides the same way)."""

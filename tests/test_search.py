@@ -151,7 +151,9 @@ def test_existing_archive_is_backfilled(tmp_path: Path) -> None:
     old.close()
     db = open_archive(path)
     assert db.execute("select search_text from articles").fetchall() == [("cho duc thuan\nkhanh thanh",)]
-    assert [m.name for m in search_migrations.applied(db)] == ["s001_search_text_and_fts"]
+    assert [m.name for m in search_migrations.applied(db)] == ["s001_search_text_and_fts", "s002_fts_automerge"]
+    for table in (FTS_TABLE, EXACT_FTS_TABLE):
+        assert db.execute(f"select v from {table}_config where k = 'automerge'").fetchall() == [(8,)]
     db.close()
     assert search_box(path, "duc thuan") == search_box(path, "Đức Thuận") == {"old"}
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -108,6 +109,7 @@ def test_batches_are_flushed_by_size_and_at_close(tmp_path: Path) -> None:
     pipeline = make_pipeline(db, batch=3)
     for n in range(7):
         pipeline.process_item(item(n, "2026-11-01T08:00:00+07:00"))
+    pipeline.wait_for_writes()  # the writer thread has the second batch
     assert rows(db, "select count(*) from articles") == [(6,)]  # two full batches committed
     finish(pipeline)
     assert rows(db, "select count(*) from articles") == [(7,)]
@@ -143,7 +145,8 @@ def test_killed_run_leaves_running_row_and_only_whole_batches(tmp_path: Path) ->
     pipeline = make_pipeline(db, batch=4)
     for n in range(6):
         pipeline.process_item(item(n, "2026-11-01T08:00:00+07:00"))
-    # no close: the process died here
+    pipeline.wait_for_writes()
+    # no close: the process died here, after the writer thread committed the first batch
     assert rows(db, "select status, finished_at from crawl_runs") == [("running", None)]
     assert rows(db, "select count(*) from articles") == [(4,)]
     assert rows(db, "select count(*) from view_counts") == [(4,)]
@@ -160,3 +163,69 @@ def test_unusable_archive_closes_the_spider_with_exit_3(tmp_path: Path, content:
     with pytest.raises(CloseSpider):
         pipeline.open_spider()
     assert crawler.stats.values["portal/exit_code"] == 3
+
+
+def test_a_waiting_batch_is_written_after_flush_seconds_even_if_not_full(tmp_path: Path) -> None:
+    db = tmp_path / "archive.db"
+    crawler = SimpleNamespace(spider=SimpleNamespace(sites=[SITE], site="demo"), stats=Stats())
+    pipeline = SQLitePipeline(crawler, str(db), 1000, 5.0, {}, flush_seconds=0.3)  # type: ignore[arg-type]
+    pipeline.open_spider()
+    pipeline.process_item(item(1, "2026-11-01T08:00:00+07:00"))
+    pipeline.process_item(item(2, "2026-11-01T08:00:00+07:00"))
+    pipeline.wait_for_writes()
+    assert rows(db, "select count(*) from articles") == [(0,)]  # young and far from full: buffered
+    time.sleep(0.35)
+    pipeline.process_item(item(3, "2026-11-01T08:00:00+07:00"))
+    pipeline.wait_for_writes()
+    assert rows(db, "select count(*) from articles") == [(3,)]
+    finish(pipeline)
+
+
+def hold_write_lock(db: Path) -> sqlite3.Connection:
+    """Another writer (a second process, a researcher's sqlite3 shell) holding the archive."""
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("begin immediate")
+    return conn
+
+
+def test_a_batch_that_cannot_be_written_is_kept_and_written_with_the_next(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    db = tmp_path / "archive.db"
+    crawler = SimpleNamespace(spider=SimpleNamespace(sites=[SITE], site="demo"), stats=Stats())
+    pipeline = SQLitePipeline(crawler, str(db), 2, 0.2, {})  # type: ignore[arg-type]
+    pipeline.open_spider()
+    other = hold_write_lock(db)
+    pipeline.process_item(item(1, "2026-11-01T08:00:00+07:00"))
+    pipeline.process_item(item(2, "2026-11-01T08:00:00+07:00"))
+    assert pipeline.wait_for_writes() is False
+    assert "a batch of 2 items could not be written (OperationalError: database is locked)" in caplog.text
+    other.rollback()
+    other.close()
+    pipeline.process_item(item(3, "2026-11-01T08:00:00+07:00"))  # the kept two and this one
+    assert pipeline.wait_for_writes() is True
+    assert rows(db, "select count(*) from articles") == [(3,)]
+    pipeline.process_item(item(4, "2026-11-01T08:00:00+07:00"))
+    finish(pipeline)
+    # Counted once each, although the first two were tried twice.
+    assert rows(db, "select articles_new, status, exit_code from crawl_runs") == [(4, "ok", 0)]
+    assert rows(db, "select count(*) from view_counts") == [(4,)]
+
+
+def test_an_archive_that_refuses_writes_to_the_end_exits_3_and_keeps_no_partial_batch(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    db = tmp_path / "archive.db"
+    crawler = SimpleNamespace(spider=SimpleNamespace(sites=[SITE], site="demo"), stats=Stats())
+    pipeline = SQLitePipeline(crawler, str(db), 2, 0.1, {})  # type: ignore[arg-type]
+    pipeline.open_spider()
+    other = hold_write_lock(db)
+    for n in range(3):
+        pipeline.process_item(item(n, "2026-11-01T08:00:00+07:00"))
+    finish(pipeline)
+    assert crawler.stats.values["portal/exit_code"] == 3
+    assert "3 item(s) could not be written to the archive" in caplog.text
+    assert "the crawl run could not be closed in the archive (database is locked)" in caplog.text
+    other.rollback()
+    other.close()
+    assert rows(db, "select count(*) from articles") == [(0,)]
+    assert rows(db, "select count(*) from view_counts") == [(0,)]
+    assert rows(db, "select status from crawl_runs") == [("running",)]
