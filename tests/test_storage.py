@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import subprocess
+import sys
 import time
 from pathlib import Path
 from types import SimpleNamespace
@@ -13,6 +15,7 @@ import pytest
 from crawler.items import ArticleItem, FailureItem, RawPageItem
 from pipelines.normalizing import normalize_article
 from pipelines.storage import SQLitePipeline
+from tests.conftest import REPO_ROOT
 
 SITE = SimpleNamespace(slug="demo", name="Demo", base_url="https://demo.gov.vn", family="sharepoint_portal",
                        province="Hà Tĩnh", unit="", level="district", enabled=True, notes="",
@@ -229,3 +232,47 @@ def test_an_archive_that_refuses_writes_to_the_end_exits_3_and_keeps_no_partial_
     assert rows(db, "select count(*) from articles") == [(0,)]
     assert rows(db, "select count(*) from view_counts") == [(0,)]
     assert rows(db, "select status from crawl_runs") == [("running",)]
+
+
+REACTOR_SCRIPT = """
+import sqlite3, sys
+from types import SimpleNamespace
+from twisted.internet import asyncioreactor
+asyncioreactor.install()
+from twisted.internet import reactor
+from tests.test_storage import SITE, Stats, item
+from pipelines.storage import SQLitePipeline
+
+db = sys.argv[1]
+crawler = SimpleNamespace(spider=SimpleNamespace(sites=[SITE], site="demo"), stats=Stats(), engine=object())
+pipeline = SQLitePipeline(crawler, db, 1000, 5.0, {}, flush_seconds=0.3)
+pipeline.open_spider()
+seen = []
+
+def count():
+    conn = sqlite3.connect(db)
+    seen.append(conn.execute("select count(*) from articles").fetchone()[0])
+    conn.close()
+
+def feed():
+    pipeline.process_item(item(1, "2026-11-01T08:00:00+07:00"))
+    pipeline.process_item(item(2, "2026-11-01T08:00:00+07:00"))
+    count()  # just handed over: nothing written yet
+
+reactor.callLater(0.05, feed)
+reactor.callLater(1.0, lambda: (pipeline.wait_for_writes(), count()))  # no item came since
+reactor.callLater(1.1, reactor.stop)
+reactor.run()
+pipeline.close_spider()
+pipeline.spider_closed(None, "finished")
+print(seen)
+"""
+
+
+def test_in_a_crawl_the_clock_writes_a_batch_no_item_completes(tmp_path: Path) -> None:
+    """Between items (a polite crawl waiting on a slow page) only the reactor's clock can flush."""
+    db = tmp_path / "archive.db"
+    done = subprocess.run([sys.executable, "-c", REACTOR_SCRIPT, str(db)], cwd=REPO_ROOT,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == "[0, 2]"
