@@ -16,6 +16,11 @@ back in front of the buffer and is retried with the next one, and after `MAX_FAI
 in a row the crawl stops with exit code 3 instead of fetching pages it cannot store. Each crawl gets
 a `crawl_runs` row opened at start and closed with counts, a health report and an outcome; category
 walks are marked started at open and completed only when the run finishes cleanly.
+
+Two rules keep the threads honest. The pipeline's own thread touches the connection only when no
+batch is in flight (`wait_for_writes` first). And row-by-row statements belong in the staging
+phase, while the crawl's thread waits: each one gives the GIL back and must win it again, which
+a busy crawl thread makes take milliseconds, so a per-row loop in the applying phase would crawl.
 """
 from __future__ import annotations
 
