@@ -186,6 +186,34 @@ def test_sigkill_at_random_moments_then_resume_equals_clean_crawl(seed: int, tmp
     assert statuses[-1] == "ok" and "running" in statuses[:-1]  # killed runs stay visible as such
 
 
+def test_archive_locked_for_good_mid_crawl_stops_the_crawl_with_exit_3(tmp_path: Path) -> None:
+    """Another program takes the archive's write lock and keeps it: fetching pages that cannot be
+    stored is pointless, so the crawl stops, says what was lost, and leaves no partial batch."""
+    db = tmp_path / "archive.db"
+    with SamplePortalServer(portal=SamplePortal()) as srv:
+        proc = start(srv.url, db, "-s", "DOWNLOAD_DELAY=0.05", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1",
+                     "-s", "PORTAL_SQLITE_BATCH=6", "-s", "PORTAL_SQLITE_TIMEOUT=0.3")
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not (query_ok(db) and query(db, "select count(*) from articles")[0][0]):
+            time.sleep(0.1)
+        holder = sqlite3.connect(db, isolation_level=None)
+        holder.execute("begin immediate")
+        before = holder.execute("select count(*) from articles").fetchone()[0]
+        try:
+            out, err = proc.communicate(timeout=60)
+        finally:
+            holder.rollback()
+            holder.close()
+    assert proc.returncode == 3, err[-3000:]
+    assert "could not be written (OperationalError: database is locked)" in err
+    assert "(3 of 3)" in err and "could not be written to the archive" in err
+    assert "the crawl run could not be closed in the archive" in err
+    assert "finish reason: archive_unwritable" in err  # stopped, not run to its end
+    assert 0 < before < 72
+    assert query(db, "select count(*) from articles") == [(before,)]  # nothing half-written
+    assert query(db, "select status from crawl_runs") == [("running",)]
+
+
 def test_sigterm_stops_cleanly_and_next_run_completes(tmp_path: Path, reference: list[tuple]) -> None:
     db = tmp_path / "archive.db"
     with SamplePortalServer(portal=SamplePortal()) as srv:
