@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from urllib.parse import urljoin, urlsplit
 
 from parsel import Selector
@@ -59,12 +60,12 @@ class ArticlePage:
 
     def validate(self) -> str | None:
         """A short reason when this page is not an article (``no_title``, ``no_body``...), else None."""
-        title = self._title()[0]
+        title = self._title[0]
         if not title:
             return "no_title"
         if ERROR_TITLES.match(title):
             return "error_page"
-        if not self._body_element()[0]:
+        if not self._body_element[0]:
             return "no_body"
         return None
 
@@ -72,7 +73,7 @@ class ArticlePage:
         """All raw fields, each with the rule that produced it."""
         out = ArticleFields(url=self.canonical_url())
         prov = out.provenance
-        out.title, prov["title"] = self._title()
+        out.title, prov["title"] = self._title
         out.summary, prov["summary"] = self._tagged(first_text(self.sel, self.rules.summary))
         out.category, prov["category"] = self._tagged(first_text(self.sel, self.rules.category))
         out.source_raw, prov["source"] = self._tagged(first_text(self.sel, self.rules.source))
@@ -83,7 +84,7 @@ class ArticlePage:
         out.byline_raw, prov["authors"] = self._byline(byline)
         if body or out.summary:
             out.body_text = "\n\n".join(_with_summary(out.summary, body))
-            prov["body"] = "profile:" + (self._body_element()[1] or "")
+            prov["body"] = "profile:" + (self._body_element[1] or "")
         out.provenance = {k: v for k, v in prov.items() if v}
         return out
 
@@ -97,6 +98,9 @@ class ArticlePage:
                 return absolute
         return self.url
 
+    # Cached: validate() and extract() both need the title and the body element, and each lookup
+    # runs a selector chain over the page (a few per cent of a crawl's main thread under py-spy).
+    @cached_property
     def _title(self) -> tuple[str | None, str | None]:
         text, css = first_text(self.sel, self.rules.title)
         if text:
@@ -153,11 +157,12 @@ class ArticlePage:
         year, month, day = (int(g) for g in match.groups())
         return f"{year:04d}-{month:02d}-{day:02d}"
 
+    @cached_property
     def _body_element(self) -> tuple[Selector | None, str | None]:
         return first_element(self.sel, self.rules.body)
 
     def _body_and_byline(self) -> tuple[list[str], str | None]:
-        element, _ = self._body_element()
+        element, _ = self._body_element
         if element is None:
             return [], None
         for css in self.rules.body_drop:
