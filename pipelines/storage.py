@@ -490,12 +490,11 @@ def stage(db: Database, name: str, rows: list[dict[str, Any]]) -> list[str]:
     return columns
 
 
-def insert_from_stage(db: Database, table: str, rows: list[dict[str, Any]], ignore: bool = False,
-                      name: str | None = None) -> str | None:
+def insert_from_stage(db: Database, table: str, rows: list[dict[str, Any]], ignore: bool = False) -> str | None:
     """Stage rows; the statement that INSERTs them into `table` in one go (None for no rows)."""
     if not rows:
         return None
-    name = name or f"{table}_new"
+    name = f"{table}_new"
     names = ", ".join(f"[{c}]" for c in stage(db, name, rows))
     verb = "insert or ignore" if ignore else "insert"
     return f'{verb} into main."{table}" ({names}) select {names} from temp."{name}" order by rowid'

@@ -36,9 +36,10 @@ class Stats:
         return self.values
 
 
-def make_pipeline(db: Path, batch: int = 100) -> SQLitePipeline:
+def make_pipeline(db: Path, batch: int = 100, timeout: float = 5.0, flush_seconds: float = 5.0) -> SQLitePipeline:
     crawler = SimpleNamespace(spider=SimpleNamespace(sites=[SITE], site="demo"), stats=Stats())
-    pipeline = SQLitePipeline(crawler, str(db), batch, 5.0, {"title": 1.0})  # type: ignore[arg-type]
+    pipeline = SQLitePipeline(crawler, str(db), batch, timeout, {"title": 1.0},  # type: ignore[arg-type]
+                              flush_seconds=flush_seconds)
     pipeline.open_spider()
     return pipeline
 
@@ -165,14 +166,12 @@ def test_unusable_archive_closes_the_spider_with_exit_3(tmp_path: Path, content:
     from scrapy.exceptions import CloseSpider
     with pytest.raises(CloseSpider):
         pipeline.open_spider()
-    assert crawler.stats.values["portal/exit_code"] == 3
+    assert pipeline.crawler.stats.values["portal/exit_code"] == 3
 
 
 def test_a_waiting_batch_is_written_after_flush_seconds_even_if_not_full(tmp_path: Path) -> None:
     db = tmp_path / "archive.db"
-    crawler = SimpleNamespace(spider=SimpleNamespace(sites=[SITE], site="demo"), stats=Stats())
-    pipeline = SQLitePipeline(crawler, str(db), 1000, 5.0, {}, flush_seconds=0.3)  # type: ignore[arg-type]
-    pipeline.open_spider()
+    pipeline = make_pipeline(db, batch=1000, flush_seconds=0.3)
     pipeline.process_item(item(1, "2026-11-01T08:00:00+07:00"))
     pipeline.process_item(item(2, "2026-11-01T08:00:00+07:00"))
     pipeline.wait_for_writes()
@@ -194,9 +193,7 @@ def hold_write_lock(db: Path) -> sqlite3.Connection:
 def test_a_batch_that_cannot_be_written_is_kept_and_written_with_the_next(
         tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     db = tmp_path / "archive.db"
-    crawler = SimpleNamespace(spider=SimpleNamespace(sites=[SITE], site="demo"), stats=Stats())
-    pipeline = SQLitePipeline(crawler, str(db), 2, 0.2, {})  # type: ignore[arg-type]
-    pipeline.open_spider()
+    pipeline = make_pipeline(db, batch=2, timeout=0.2)
     other = hold_write_lock(db)
     pipeline.process_item(item(1, "2026-11-01T08:00:00+07:00"))
     pipeline.process_item(item(2, "2026-11-01T08:00:00+07:00"))
@@ -217,14 +214,12 @@ def test_a_batch_that_cannot_be_written_is_kept_and_written_with_the_next(
 def test_an_archive_that_refuses_writes_to_the_end_exits_3_and_keeps_no_partial_batch(
         tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     db = tmp_path / "archive.db"
-    crawler = SimpleNamespace(spider=SimpleNamespace(sites=[SITE], site="demo"), stats=Stats())
-    pipeline = SQLitePipeline(crawler, str(db), 2, 0.1, {})  # type: ignore[arg-type]
-    pipeline.open_spider()
+    pipeline = make_pipeline(db, batch=2, timeout=0.1)
     other = hold_write_lock(db)
     for n in range(3):
         pipeline.process_item(item(n, "2026-11-01T08:00:00+07:00"))
     finish(pipeline)
-    assert crawler.stats.values["portal/exit_code"] == 3
+    assert pipeline.crawler.stats.values["portal/exit_code"] == 3
     assert "3 item(s) could not be written to the archive" in caplog.text
     assert "the crawl run could not be closed in the archive (database is locked)" in caplog.text
     other.rollback()
