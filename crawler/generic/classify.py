@@ -16,10 +16,11 @@ date) is **other**. Only articles become rows; the spider counts the others.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from crawler.generic.layout import headline_groups, is_headline_link
+from crawler.generic.layout import Layout, headline_groups, is_headline_link, related_block_follows
 from crawler.generic.lines import is_inside
 from crawler.generic.urls import article_url_hint, is_home_url, is_static_section
 from pipelines.normalize import normalize_authors, normalize_datetime
@@ -35,6 +36,8 @@ MAX_BODY_LINK_RATIO = 0.3
 MIN_LIST_HEADLINES = 4
 MAX_INNER_META = 2  # date lines inside the text: the items of a listing, not one article
 MAX_INNER_LINKS = 3
+MIN_UNDATED_EVIDENCE = 2
+EMPTY_DATE_SLOT = re.compile(r"\(\s*\)\s*$")
 
 
 @dataclass(frozen=True)
@@ -66,7 +69,8 @@ def article_failure(page: GenericPage) -> str | None:
         return "no_title"
     chars, lines = layout.body_chars, len(layout.body)
     if chars < MIN_BODY_CHARS and not (chars >= MIN_SHORT_BODY_CHARS and lines >= MIN_SHORT_BODY_LINES):
-        return "short_body"
+        if not _notice(layout):
+            return "short_body"
     if sum(l.chars * l.link_ratio for l in layout.body) > MAX_BODY_LINK_RATIO * chars:
         return "link_heavy_body"
     if any(is_headline_link(line) for line in layout.between):
@@ -76,11 +80,29 @@ def article_failure(page: GenericPage) -> str | None:
     if any(is_inside(block, layout.container) for block in page.pager.blocks):
         return "pager_in_body"
     evidence = article_evidence(page)
-    if "date" not in evidence:
+    if "date" not in evidence and not _undated_article(page, evidence):
         return "no_date"
     if is_static_section(page.url) and len(evidence) < 2:
         return "static_page"
     return None
+
+
+def _notice(layout: Layout) -> bool:
+    """A short notice (a sentence or two) or one whose content is an attached document (no text):
+    an article when its title is a heading with its date line beside it, or the link the crawl
+    followed, and nothing under it looks like a list."""
+    if layout.title is None or not (layout.title_dated or layout.anchor == "referrer"):
+        return False
+    return layout.title_kind != "bold" or bool(layout.body)
+
+
+def _undated_article(page: GenericPage, evidence: list[str]) -> bool:
+    """Some real articles show no date at all (an empty "( )" where it should be). Such a page is
+    still an article when it has a full text under a heading and at least two other signs."""
+    layout = page.layout
+    if layout.title is None or layout.title_kind == "bold" or layout.body_chars < MIN_BODY_CHARS:
+        return False
+    return len([e for e in evidence if e != "date"]) >= MIN_UNDATED_EVIDENCE
 
 
 def article_evidence(page: GenericPage) -> list[str]:
@@ -97,6 +119,13 @@ def article_evidence(page: GenericPage) -> list[str]:
         found.append("views")
     if fields.byline_raw and normalize_authors(fields.byline_raw):
         found.append("byline")
+    layout = page.layout
+    if layout.title is not None and EMPTY_DATE_SLOT.search(layout.title.text):
+        found.append("date_slot")  # "Tiêu đề ( )": the page has a place for a date, left empty
+    if related_block_follows(layout):
+        found.append("related")
+    if page.referrer is not None and page.referrer.headline:
+        found.append("listed")  # reached through a headline link of a listing
     return found
 
 

@@ -23,14 +23,15 @@ Each field records its rule in ``provenance``: ``heuristic:h1``, ``label:Đăng 
 """
 from __future__ import annotations
 
+import re
 from datetime import datetime
-from typing import TYPE_CHECKING
-from urllib.parse import urljoin
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urljoin, urlsplit
 
 from crawler.generic import vocab
-from crawler.generic.layout import Layout, is_meta_line
+from crawler.generic.layout import Layout, common_ancestor, is_meta_line
 from crawler.generic.lines import Line, ancestors, class_text, class_tokens
-from crawler.generic.urls import canonicalize_url, date_in_url, same_site
+from crawler.generic.urls import canonicalize_url, date_in_url, is_document_url, is_home_url, same_site
 from crawler.pages.article import ArticleFields, looks_like_byline
 from pipelines.normalize import (
     clean_text,
@@ -65,18 +66,32 @@ def extract_fields(page: GenericPage) -> ArticleFields:
     out.byline_raw, prov["authors"] = extract_byline(page, byline)
     out.category, prov["category"] = extract_category(page, out.title)
     out.date_in_url = date_in_url(page.url)
+    out.attachments = extract_attachments(page)
+    if out.date_raw is None and out.date_in_url is None:
+        prov["date"] = "absent:no_date_on_page"  # stored with published_at NULL, and this says why
     out.provenance = {k: v for k, v in prov.items() if v}
     return out
 
 
 def canonical_link(page: GenericPage) -> str:
-    """The page's <link rel=canonical> when it is on the same site, else its own URL; canonical form."""
+    """The page's <link rel=canonical> when it names a page of the same site, else its own URL;
+    canonical form. Portal themes often put the site's home or the section in every page's
+    canonical link (Liferay's ``/guest``): such a link would merge every article into one row."""
+    own = canonicalize_url(page.url)
     href = page.sel.css('link[rel="canonical"]::attr(href)').get()
     if href and href.strip():
         absolute = urljoin(page.url, href.strip())
-        if same_site(absolute, page.url):
+        if same_site(absolute, page.url) and not _names_a_parent(absolute, page.url):
             return canonicalize_url(absolute)
-    return canonicalize_url(page.url)
+    return own
+
+
+def _names_a_parent(canonical: str, url: str) -> bool:
+    """A canonical link to the home page or to a folder above the page itself."""
+    if is_home_url(canonical) and not is_home_url(url):
+        return True
+    parent, path = urlsplit(canonical).path.rstrip("/").lower(), urlsplit(url).path.rstrip("/").lower()
+    return parent != path and path.startswith(parent + "/") and not urlsplit(canonical).query
 
 
 # --- title --------------------------------------------------------------------------------------
@@ -85,11 +100,20 @@ def canonical_link(page: GenericPage) -> str:
 def extract_title(page: GenericPage) -> Found:
     layout = page.layout
     if layout.title is not None:
-        return layout.title.text, f"heuristic:{layout.title_kind}"
+        return strip_date_slot(layout.title.text), f"heuristic:{layout.title_kind}"
     og, source = page.structured.og_title()
     if og:
         return og, source
     return strip_site_name(page.structured.html_title), "html:title"
+
+
+_DATE_SLOT = re.compile(r"\s*\(\s*(?:\d{1,4}[-./]\d{1,2}[-./]\d{2,4}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?Z?)?)?\s*\)\s*$")
+
+
+def strip_date_slot(title: str) -> str:
+    """A title line that carries its date slot: ``"Tiêu đề ( )"`` or ``"Tiêu đề (05.08.2019 16:32)"``
+    -> ``"Tiêu đề"``. A day and month without a year, ``"(13/04)"``, is part of the title."""
+    return _DATE_SLOT.sub("", title) or title
 
 
 def strip_site_name(title: str | None) -> str | None:
@@ -226,6 +250,36 @@ def extract_byline(page: GenericPage, trailing: list[Line]) -> Found:
     if declared[0] and normalize_authors(declared[0]):
         return declared
     return (text, "heuristic:last_paragraph") if lines else (None, None)  # a placeholder or a source only
+
+
+# --- attachments --------------------------------------------------------------------------
+
+MAX_ATTACHMENTS = 50
+MAX_ATTACHMENT_TEXT = 300
+
+
+def extract_attachments(page: GenericPage) -> list[dict[str, str]]:
+    """Links to documents (pdf, doc, xls...) of the same site in the article's part of the page:
+    under the title, in the text or right after it. Each once, with its link text."""
+    layout = page.layout
+    if layout.title is None:
+        return []
+    region = (common_ancestor(layout.title.owner, layout.container) if layout.container is not None
+              else _nth_ancestor(layout.title.owner, 3))
+    out: dict[str, str] = {}
+    for anchor in region.iter("a"):
+        href = (anchor.get("href") or "").strip()
+        if not href or not is_document_url(href):
+            continue
+        url = urljoin(page.base_url, href)
+        if same_site(url, page.url) and url not in out and len(out) < MAX_ATTACHMENTS:
+            out[url] = clean_text(" ".join(anchor.itertext()))[:MAX_ATTACHMENT_TEXT]
+    return [{"url": url, "text": text} for url, text in out.items()]
+
+
+def _nth_ancestor(element: Any, n: int) -> Any:
+    chain = list(ancestors(element, n + 1))
+    return chain[-1]
 
 
 # --- summary and category ---------------------------------------------------------------

@@ -23,6 +23,7 @@ The rules, in order:
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Sequence
@@ -67,6 +68,8 @@ class Layout:
     # text; these counts give it away (a table of dates inside an article does not count).
     inner_meta: int = 0
     inner_links: int = 0
+    title_dated: bool = False  # a date line sits right above or under the title
+    anchor: str | None = None  # "date" or "referrer" when the title was found before the text
 
     @property
     def body_chars(self) -> int:
@@ -85,7 +88,19 @@ def is_meta_line(text: str) -> bool:
         return True
     if len(text) <= 80 and vocab.AUTHOR_LABEL_RE.match(folded):
         return True
-    return len(text) <= 60 and normalize_datetime(text) is not None
+    if len(text) > 60 or text.rstrip().endswith(":") or len(_non_date_words(folded)) > MAX_WORDS_BESIDE_DATE:
+        return False
+    return normalize_datetime(text) is not None
+
+
+MAX_WORDS_BESIDE_DATE = 3
+_DATE_WORDS = frozenset("ngay thang nam luc gio phut sang chieu toi thu hai ba tu sau bay chu nhat sa ch am pm gmt".split())
+_WORD = re.compile(r"[a-z]+")
+
+
+def _non_date_words(folded: str) -> list[str]:
+    """The words of a line that are not part of how dates are written ("ngày", "tháng", weekdays)."""
+    return [w for w in _WORD.findall(folded) if w not in _DATE_WORDS]
 
 
 def is_content(line: Line) -> bool:
@@ -95,17 +110,41 @@ def is_content(line: Line) -> bool:
 
 
 def is_headline_link(line: Line) -> bool:
-    """The title of another article, as listed in a listing or a related-links box."""
-    return (line.link_ratio >= HEADLINE_LINK_RATIO and line.chars * line.link_ratio >= 20
-            and len(line.text.split()) >= 4 and not vocab.is_noise_line(line.text))
+    """The title of another article, as listed in a listing or a related-links box: mostly link
+    text, or a link followed only by its date in parentheses ("Tiêu đề (2019-05-17T02:49:00.000Z)")."""
+    if line.chars * line.link_ratio < 20 or len(line.text.split()) < 4:
+        return False
+    if line.link_ratio < HEADLINE_LINK_RATIO and not (line.link_ratio >= 0.3 and _TRAILING_DATE.search(line.text)):
+        return False
+    return not vocab.is_noise_line(line.text)
+
+
+# A date (or an empty date slot) in parentheses closing a line: "Tiêu đề (05.08.2019 16:32)", "Tiêu đề ( )".
+_TRAILING_DATE = re.compile(r"\(\s*[\d./:\-TZ ]*\)\s*$")
 
 
 def is_breaker(line: Line) -> bool:
     return vocab.is_end_marker(line.text) or is_headline_link(line)
 
 
-def analyse_layout(lines: list[Line], refs: Sequence[str], page_url: str = "") -> Layout:
-    """Title, main block, body span, window and tail of a page's lines."""
+def analyse_layout(lines: list[Line], refs: Sequence[str], page_url: str = "", referrer: str | None = None) -> Layout:
+    """Title, main block, body span, window and tail of a page's lines. `referrer` is the text of
+    the link the crawl followed to the page, when there was one."""
+    layout = _text_first(lines, refs, page_url)
+    if layout.title is not None and layout.body and _dated_title(lines, layout.title.index):
+        layout.title_dated = True
+        return layout
+    anchor = anchored_title(lines, refs, referrer)
+    if anchor is None:
+        return layout
+    if anchor[0] is layout.title and layout.body:
+        layout.title_dated, layout.anchor = anchor[2] == "date", anchor[2]
+        return layout
+    return _title_first(lines, anchor)
+
+
+def _text_first(lines: list[Line], refs: Sequence[str], page_url: str) -> Layout:
+    """The main text block first, then the title above it: most pages."""
     layout = Layout(lines)
     layout.container = best_container(lines)
     if layout.container is None:
@@ -120,6 +159,111 @@ def analyse_layout(lines: list[Line], refs: Sequence[str], page_url: str = "") -
         return layout
     _fill_regions(layout, start, first, last)
     return layout
+
+
+def _title_first(lines: list[Line], anchor: tuple[Line, str, str]) -> Layout:
+    """The title first (a heading with its date beside it, or the link text the crawl followed),
+    then the text under it, however short: notices of a sentence or two, or none at all when the
+    content is an attached document. The text under the title ends at the first breaker."""
+    title, kind, why = anchor
+    layout = Layout(lines, title=title, title_kind=kind, anchor=why, title_dated=why == "date")
+    start = title.index + 1
+    end = _section_end(lines, start)
+    layout.container = best_container(lines[start:end])
+    first, last = (_span(lines[:end], layout.container, start) if layout.container is not None else (None, None))
+    if first is None:  # nothing but metadata under the title
+        if not _only_metadata(lines[start:end]):
+            return Layout(lines)
+        layout.container = None
+        first = last = end - 1
+        layout.between = lines[start:end]
+        layout.window = [l for l in layout.between if l.chars <= 200 and not is_headline_link(l)][:MAX_TAIL_LINES]
+        layout.before_title = above_title(lines, title.index)
+        layout.tail = _tail(lines, end)
+        return layout
+    _fill_regions(layout, start, first, last)
+    return layout
+
+
+def _only_metadata(lines: list[Line]) -> bool:
+    """A title's section holds no text, only its date, views, credits, furniture or links (an
+    attachment): a few lines at most. A counter's digits or a box's labels are not that."""
+    return len(lines) <= MAX_TAIL_LINES and all(
+        is_meta_line(l.text) or vocab.is_noise_line(l.text) or l.link_ratio >= 0.5 for l in lines)
+
+
+def _section_end(lines: list[Line], start: int) -> int:
+    """Index of the first breaker (related links, end marker) at or after `start`."""
+    for line in lines[start:]:
+        if is_breaker(line):
+            return line.index
+    return len(lines)
+
+
+# --- the title anchored by its surroundings ---------------------------------------------------
+
+
+def anchored_title(lines: list[Line], refs: Sequence[str], referrer: str | None) -> tuple[Line, str, str] | None:
+    """A heading that proves itself the article's title, wherever the text is: the link text the
+    crawl followed to the page ("referrer"), or a heading with a date line right above or under
+    it ("date"): the shape of a news page, which old portals keep even when their <title> is the
+    site name and their text is one sentence or an attachment."""
+    wanted = set(fold_for_search(referrer).split()) if referrer else set()
+    best: tuple[float, Line, str, str] | None = None
+    for line in lines:
+        if line.chrome or not 6 <= line.chars <= 300 or line.link_ratio >= 0.5 or vocab.is_end_marker(line.text):
+            continue
+        kind = _heading_kind(line)
+        words = set(fold_for_search(line.text).split())
+        by_referrer = bool(wanted) and len(words) >= 3 and len(words & wanted) >= 0.9 * max(len(words), len(wanted))
+        if kind is None and not (by_referrer and line.chars >= 15):
+            continue
+        dated = _dated_title(lines, line.index)
+        if not (dated or by_referrer):
+            continue
+        score = 2.0 * by_referrer + 1.0 * dated + _TITLE_BONUS[kind or "match"]
+        if best is None or score > best[0]:
+            best = (score, line, kind or "match", "referrer" if by_referrer else "date")
+    return (best[1], best[2], best[3]) if best else None
+
+
+def _dated_title(lines: list[Line], index: int) -> bool:
+    """Whether a date line sits right under line `index` (or under a short line under it that is
+    not itself a title) or right above it (see `above_title`)."""
+    below = lines[index + 1:index + 3]
+    if below and _is_date_line(below[0]):
+        return True
+    if len(below) == 2 and below[0].chars <= 60 and _heading_kind(below[0]) is None and _is_date_line(below[1]):
+        return True
+    return any(_is_date_line(l) for l in above_title(lines, index))
+
+
+def _is_date_line(line: Line) -> bool:
+    return line.chars <= MAX_META_CHARS and line.link_ratio < 0.5 and is_meta_line(line.text) and (
+        normalize_datetime(line.text) is not None)
+
+
+def above_title(lines: list[Line], index: int) -> list[Line]:
+    """The short lines right above a title, nearest last: its category and date row
+    ("tin nổi bật | 11/06/2019") even when the row's class calls it a header, but never a menu,
+    a headline link or a header clock (a weekday date without a time, in page chrome)."""
+    out: list[Line] = []
+    for line in reversed(lines[max(0, index - PRE_TITLE_LINES):index]):
+        if line.link_ratio >= 0.5 and not line.chrome or is_headline_link(line) or is_content(line):
+            break
+        if line.chars > MAX_META_CHARS or (line.chrome and line.link_ratio >= 0.5):
+            break
+        if line.chrome and _looks_like_clock(line.text):
+            break
+        out.insert(0, line)
+    if out and out[0].index > 0 and is_headline_link(lines[out[0].index - 1]) and not lines[out[0].index - 1].chrome:
+        return []  # the date of the list item above (a listing's item: headline link, date), not of this title
+    return out
+
+
+def _looks_like_clock(text: str) -> bool:
+    """A header clock's shape: a weekday and a date (with or without the time it was rendered)."""
+    return bool(vocab.WEEKDAY_RE.search(fold_for_search(text)))
 
 
 # --- the main text block ---------------------------------------------------------------------
@@ -289,10 +433,11 @@ def _fill_regions(layout: Layout, start: int, first: int, last: int) -> None:
         previous = line
     layout.tail = _tail(lines, last + 1) + layout.tail
     if layout.title is not None:
-        region = _common_ancestor(layout.title.owner, layout.container)
+        region = common_ancestor(layout.title.owner, layout.container)
         lo = max(0, layout.title.index - PRE_TITLE_LINES)
+        row = {l.index for l in above_title(lines, layout.title.index)}
         layout.before_title = [l for l in lines[lo:layout.title.index]
-                               if not l.chrome and is_inside(l.owner, region) and l.link_ratio < 0.5]
+                               if l.index in row or (not l.chrome and is_inside(l.owner, region) and l.link_ratio < 0.5)]
 
 
 def _item_title(line: Line) -> bool:
@@ -313,9 +458,18 @@ def _in_footer(element: Any) -> bool:
     return any(el.tag == "footer" or "footer" in class_text(el) for el in ancestors(element))
 
 
-def _common_ancestor(a: Any, b: Any) -> Any:
+def common_ancestor(a: Any, b: Any) -> Any:
     seen = {id(el) for el in ancestors(a)}
     return next((el for el in ancestors(b) if id(el) in seen), b)
+
+
+def related_block_follows(layout: Layout) -> bool:
+    """Whether the text is followed by a related-news block ("Các tin khác", "Tin đã đưa"): a
+    sign of a news article that static pages rarely carry."""
+    if not layout.body:
+        return False
+    end = layout.tail[-1].index if layout.tail else layout.body[-1].index
+    return any(vocab.is_end_marker(l.text) for l in layout.lines[end + 1:end + 1 + MAX_TAIL_LINES])
 
 
 def headline_groups(lines: list[Line]) -> dict[str, int]:

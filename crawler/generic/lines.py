@@ -88,41 +88,98 @@ def is_hidden(element: Any) -> bool:
 def page_lines(root: Any) -> list[Line]:
     """The page's lines in document order (empty lines dropped)."""
     builder = _Builder()
-    builder.visit(root, root, False, False, False)
+    builder.walk(root)
     builder.flush()
+    _release_misnamed_chrome(builder.lines, builder.chrome_of)
     return builder.lines
 
 
+# A chrome-by-class element holding at least this share of the page's prose is the page's main
+# column misnamed ("header_middle", "sidebar-content"...), not chrome: see `_release_misnamed_chrome`.
+RELEASE_SHARE = 0.5
+_PROSE_CHARS = 25  # a line this long and mostly not links counts as prose
+
+
+def _release_misnamed_chrome(lines: list[Line], chrome_of: dict[int, tuple[Any, ...]]) -> None:
+    """Un-mark lines whose only chrome ancestors hold most of the page's prose.
+
+    Real portals name layout columns after where they sit (a Liferay theme puts the article
+    inside ``div.header_middle``), so a class word alone can hide the whole article. The text
+    tells: menus, headers and side boxes hold links and short labels, the main column holds the
+    prose. Tags (``nav``, ``footer``...) and ARIA roles are never released.
+    """
+    prose: dict[int, int] = {}
+    total = 0
+    for line in lines:
+        if line.chars >= _PROSE_CHARS and line.link_ratio < 0.35:
+            total += line.chars
+            for element in chrome_of.get(line.index, ()):
+                prose[id(element)] = prose.get(id(element), 0) + line.chars
+    if not total:
+        return
+    released = {key for key, chars in prose.items() if chars >= RELEASE_SHARE * total}
+    if not released:
+        return
+    for line in lines:
+        chain = chrome_of.get(line.index)
+        if chain and all(id(el) in released and _class_chrome_only(el) for el in chain):
+            line.chrome = False
+
+
+def _class_chrome_only(element: Any) -> bool:
+    """Chrome by its class/id words only (not by tag or role, which say what they mean)."""
+    tag = element.tag if isinstance(element.tag, str) else ""
+    if tag in vocab.CHROME_TAGS and not _inside_article(element):
+        return False
+    return element.get("role") not in ("navigation", "banner", "contentinfo", "complementary", "search")
+
+
 class _Builder:
-    """Collects text runs into lines while walking the tree once."""
+    """Collects text runs into lines while walking the tree once, without recursion (pages nest
+    thousands of unclosed ``<font>`` tags deep)."""
 
     def __init__(self) -> None:
         self.lines: list[Line] = []
         self.parts: list[tuple[str, bool, bool]] = []  # (text, in link, in bold)
         self.owner: Any = None
-        self.chrome = False
+        self.chrome: tuple[Any, ...] = ()
         self.hrefs: list[str] = []
+        self.chrome_of: dict[int, tuple[Any, ...]] = {}  # line index -> the chrome elements above it
 
-    def visit(self, node: Any, owner: Any, link: bool, bold: bool, chrome: bool) -> None:
-        tag = node.tag if isinstance(node.tag, str) else None
-        if tag is None or tag in _SKIP or is_hidden(node):
-            return  # comments, scripts, hidden blocks: their tails are added by the caller
-        chrome = chrome or is_chrome_element(node)
-        if tag in BLOCK_TAGS:
-            self.flush()
-            owner = node
-        if tag == "a" and node.get("href"):
-            link = True
-            self.hrefs.append(node.get("href"))
-        bold = bold or tag in _BOLD_TAGS or bool(_BOLD_STYLE.search(node.get("style") or ""))
-        self.add(node.text, owner, link, bold, chrome)
-        for child in node:
-            self.visit(child, owner, link, bold, chrome)
-            self.add(child.tail, owner, link, bold, chrome)
-        if tag in BLOCK_TAGS:
-            self.flush()
+    def walk(self, root: Any) -> None:
+        # The stack holds ("enter", node, context) and ("leave"/"tail", node, context) steps, so
+        # the order is exactly that of a recursive walk: text, children (each followed by its
+        # tail, read in the parent's context), then the closing block boundary.
+        stack: list[tuple[int, Any, tuple[Any, bool, bool, tuple[Any, ...]]]] = [(_ENTER, root, (root, False, False, ()))]
+        while stack:
+            step, node, (owner, link, bold, chrome) = stack.pop()
+            if step == _TAIL:
+                self.add(node.tail, owner, link, bold, chrome)
+                continue
+            if step == _LEAVE:
+                self.flush()
+                continue
+            tag = node.tag if isinstance(node.tag, str) else None
+            if tag is None or tag in _SKIP or is_hidden(node):
+                continue  # comments, scripts, hidden blocks: their tails are added by the caller
+            if is_chrome_element(node):
+                chrome = (*chrome, node)
+            if tag in BLOCK_TAGS:
+                self.flush()
+                owner = node
+            if tag == "a" and node.get("href"):
+                link = True
+                self.hrefs.append(node.get("href"))
+            bold = bold or tag in _BOLD_TAGS or bool(_BOLD_STYLE.search(node.get("style") or ""))
+            self.add(node.text, owner, link, bold, chrome)
+            context = (owner, link, bold, chrome)
+            if tag in BLOCK_TAGS:
+                stack.append((_LEAVE, node, context))
+            for child in reversed(node):
+                stack.append((_TAIL, child, context))
+                stack.append((_ENTER, child, context))
 
-    def add(self, text: str | None, owner: Any, link: bool, bold: bool, chrome: bool) -> None:
+    def add(self, text: str | None, owner: Any, link: bool, bold: bool, chrome: tuple[Any, ...]) -> None:
         if not text:
             return
         if not self.parts:
@@ -135,6 +192,8 @@ class _Builder:
         if self.parts:
             text = clean_text("".join(p for p, _, _ in self.parts))
             if text:
+                if self.chrome:
+                    self.chrome_of[len(self.lines)] = self.chrome
                 self.lines.append(self._line(text))
         self.parts, self.hrefs = [], []
 
@@ -143,7 +202,10 @@ class _Builder:
         linked = sum(len(p.strip()) for p, is_link, _ in self.parts if is_link)
         bold = sum(len(p.strip()) for p, _, is_bold in self.parts if is_bold)
         href = self.hrefs[0] if len(self.hrefs) == 1 and linked / total > 0.5 else None
-        return Line(len(self.lines), text, self.owner, linked / total, bold / total, self.chrome, href)
+        return Line(len(self.lines), text, self.owner, linked / total, bold / total, bool(self.chrome), href)
+
+
+_ENTER, _TAIL, _LEAVE = 0, 1, 2
 
 
 def ancestors(element: Any, limit: int = 60) -> Iterator[Any]:

@@ -33,9 +33,12 @@ class Link:
 class GenericPage:
     """A page of any portal. `now` (Vietnam time) lets extraction recognise today's header clock."""
 
-    def __init__(self, url: str, html: str, now: datetime | None = None) -> None:
+    def __init__(self, url: str, html: str, now: datetime | None = None, referrer: Link | None = None) -> None:
         self.url = url
         self.now = now
+        # The link the crawl followed to reach this page (its text, and whether it sat in a list of
+        # headlines): evidence for the title and the verdict. None for imports and re-extraction.
+        self.referrer = referrer
         self.sel = Selector(text=html, base_url=url)
 
     @cached_property
@@ -49,7 +52,7 @@ class GenericPage:
     @cached_property
     def layout(self) -> Layout:
         refs = [r for r in (self.structured.og_title()[0], self.structured.html_title) if r]
-        return analyse_layout(self.lines, refs, self.url)
+        return analyse_layout(self.lines, refs, self.url, self.referrer.text if self.referrer else None)
 
     @cached_property
     def fields(self) -> ArticleFields:

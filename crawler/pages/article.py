@@ -44,6 +44,9 @@ class ArticleFields:
     source_raw: str | None = None
     date_in_url: str | None = None
     provenance: dict[str, str] = field(default_factory=dict)
+    attachments: list[dict[str, str]] = field(default_factory=list)
+    """Documents the article links to (``{"url": ..., "text": ...}``): pdf, doc, xls... Some notices
+    are only that: their content is the attached document."""
 
 
 class ArticlePage:
