@@ -253,7 +253,7 @@ def above_title(lines: list[Line], index: int) -> list[Line]:
             break
         if line.chars > MAX_META_CHARS or (line.chrome and line.link_ratio >= 0.5):
             break
-        if line.chrome and _looks_like_clock(line.text):
+        if _looks_like_clock(line.text, line.chrome):
             break
         out.insert(0, line)
     if out and out[0].index > 0 and is_headline_link(lines[out[0].index - 1]) and not lines[out[0].index - 1].chrome:
@@ -261,9 +261,14 @@ def above_title(lines: list[Line], index: int) -> list[Line]:
     return out
 
 
-def _looks_like_clock(text: str) -> bool:
-    """A header clock's shape: a weekday and a date (with or without the time it was rendered)."""
-    return bool(vocab.WEEKDAY_RE.search(fold_for_search(text)))
+def _looks_like_clock(text: str, chrome: bool) -> bool:
+    """A header clock's shape: a weekday and a date without a time of day, or with one in page
+    chrome (where the clock shows when the page was rendered)."""
+    folded = fold_for_search(text)
+    return bool(vocab.WEEKDAY_RE.search(folded)) and (chrome or not _CLOCK_TIME.search(folded))
+
+
+_CLOCK_TIME = re.compile(r"\d{1,2}\s?(?::|h|gio)\s?\d{1,2}")
 
 
 # --- the main text block ---------------------------------------------------------------------

@@ -1,0 +1,114 @@
+"""Generic extraction on page shapes seen on real portals (written here from their descriptions,
+not copied): the date row above the headline, a headline that is a styled paragraph under a
+<title> that is only the site's name, short notices, notices whose content is an attachment,
+articles that show no date, layout columns named "header", misleading canonical links, and
+markup nested deeper than Python's recursion limit."""
+from __future__ import annotations
+
+from crawler.generic import ARTICLE, GenericPage
+from crawler.generic.page import Link
+from pipelines.normalize import normalize_datetime
+
+SHELL = """<html><head><title>Trang thông tin điện tử Huyện Mẫu</title>{head}</head><body>
+<div class="menu"><a href="/">Trang chủ</a> <a href="/tin-tuc">Tin tức</a> <a href="/lien-he">Liên hệ</a></div>
+<div class="time">Thứ năm, 09/05/2019</div>
+{main}
+<div class="footer"><p>Giấy phép số 12/GP-TTĐT cấp ngày 03/11/2016</p><p>Số lượt truy cập: 1.099.979</p></div>
+</body></html>"""
+RELATED = """<p class="OtherTitle">TIN ĐÃ ĐƯA</p><ul>
+<li><a href="/tin-a">Hội nghị tổng kết công tác thanh tra năm 2018 của tỉnh</a><span>(30/05/2019)</span></li>
+<li><a href="/tin-b">Tăng cường kiểm tra, giám sát kỳ thi trung học phổ thông</a><span>(06/06/2019)</span></li></ul>"""
+PARAGRAPHS = "".join(f"<p>Đoạn {i}: nội dung của bài viết về hoạt động của huyện trong tháng, với số liệu và "
+                     f"ý kiến của lãnh đạo địa phương.</p>" for i in range(1, 6))
+
+
+def page(main: str, url: str = "http://huyen.example.gov.vn/mot-bai-viet-ve-hoat-dong/", head: str = "",
+         referrer: Link | None = None) -> GenericPage:
+    return GenericPage(url, SHELL.format(main=main, head=head), referrer=referrer)
+
+
+def category_row(date: str) -> str:
+    return (f'<table><tr class="ms-news-header"><td class="FolderTitle">tin nổi bật</td>'
+            f'<td class="Time">{date}</td></tr></table>')
+
+
+def test_date_row_above_a_styled_headline() -> None:
+    p = page(f'<div class="snCenter">{category_row("11/06/2019")}<p class="Title">Huyện phát động hưởng ứng '
+             f'Ngày Môi trường thế giới</p><div class="asset-content">{PARAGRAPHS}</div>{RELATED}</div>')
+    assert p.verdict.kind == ARTICLE
+    assert p.fields.title == "Huyện phát động hưởng ứng Ngày Môi trường thế giới"
+    assert normalize_datetime(p.fields.date_raw) == "2019-06-11"
+    assert p.fields.provenance["date"] == "heuristic:date_above_title"
+    assert p.fields.body_text.startswith("Đoạn 1:") and p.fields.body_text.endswith("lãnh đạo địa phương.")
+
+
+def test_a_one_sentence_notice_is_an_article() -> None:
+    p = page(f'<div class="snCenter">{category_row("(26.07.2019 14:14)")}<p class="Title">Công khai kế hoạch '
+             f'thanh tra năm 2019</p><p>Công khai kế hoạch thanh tra, kiểm tra năm 2019 của các cơ quan.</p>'
+             f'<p><a href="/">xem chi tiết tại đây</a></p>{RELATED}</div>'
+             '<div class="sidebar"><ul class="album"><li><b>Hội nghị trực tuyến tổng kết công tác năm 2012</b></li>'
+             '<li><b>Hội nghị tổng kết công tác thanh tra năm 2012 của tỉnh</b></li></ul></div>')
+    assert p.verdict.kind == ARTICLE, p.verdict
+    assert p.fields.title == "Công khai kế hoạch thanh tra năm 2019"
+    assert normalize_datetime(p.fields.date_raw) == "2019-07-26T14:14:00+07:00"
+    assert p.fields.body_text == "Công khai kế hoạch thanh tra, kiểm tra năm 2019 của các cơ quan."
+
+
+def test_a_notice_whose_content_is_an_attachment_keeps_its_documents() -> None:
+    p = page(f'<div class="snCenter">{category_row("(14.04.2019 17:09)")}<p class="Title">Quyết định công bố '
+             f'thủ tục hành chính mới (13/04)</p><p>Tải về: <a href="/Documents/qd-123.pdf">Quyết định số '
+             f'123/QĐ-UBND</a></p><p><a href="http://elsewhere.example.org/x.pdf">Tài liệu nơi khác</a></p>{RELATED}</div>')
+    assert p.verdict.kind == ARTICLE, p.verdict
+    assert p.fields.title == "Quyết định công bố thủ tục hành chính mới (13/04)"  # a day and month is part of it
+    assert p.fields.body_text is None
+    assert p.fields.attachments == [{"url": "http://huyen.example.gov.vn/Documents/qd-123.pdf",
+                                     "text": "Quyết định số 123/QĐ-UBND"}]
+
+
+def test_an_article_showing_no_date_is_kept_undated() -> None:
+    p = page(f'<div class="header"><div class="header_middle"><div class="portlet"><h2>Tọa đàm kỷ niệm ngày '
+             f'nhà giáo Việt Nam 20-11 <span>( )</span></h2><div class="journal-content-article">{PARAGRAPHS}'
+             f'</div><h3>Các tin khác</h3><p>Tin đang được cập nhật</p></div></div></div>')
+    assert p.verdict.kind == ARTICLE, p.verdict
+    assert p.fields.title == "Tọa đàm kỷ niệm ngày nhà giáo Việt Nam 20-11"
+    assert p.fields.date_raw is None and p.fields.provenance["date"] == "absent:no_date_on_page"
+    assert p.fields.body_text.startswith("Đoạn 1:")
+
+
+def test_an_undated_static_page_is_not_an_article() -> None:
+    p = page(f'<div class="content"><h1>Giới thiệu chung về huyện</h1>{PARAGRAPHS}</div>',
+             url="http://huyen.example.gov.vn/gioi-thieu/gioi-thieu-chung/")
+    assert p.verdict.kind != ARTICLE
+
+
+def test_a_listing_with_a_dated_heading_is_not_an_article() -> None:
+    items = "".join(f'<h2><a href="/tin-{i}">Tin số {i} về hoạt động của huyện trong tuần</a> '
+                    f'(2019-05-1{i}T02:49:00.000Z)</h2><p>Tóm tắt tin số {i} với vài câu ngắn.</p>' for i in range(6))
+    p = page(f'<div class="content"><h1>tin tức sự kiện</h1>{items}</div>',
+             url="http://huyen.example.gov.vn/tin-tuc-su-kien/")
+    assert p.verdict.kind != ARTICLE
+
+
+def test_the_link_followed_to_the_page_names_its_title() -> None:
+    main = (f'<div class="content"><p class="lead">Hoạt động hè cho thiếu nhi của xã năm 2024</p>'
+            f'<p><b>Ngày 12/06/2024</b></p><p>Xã tổ chức hoạt động hè cho thiếu nhi với nhiều trò chơi.</p></div>')
+    alone = page(main)
+    followed = page(main, referrer=Link("http://huyen.example.gov.vn/mot-bai-viet-ve-hoat-dong/",
+                                        "Hoạt động hè cho thiếu nhi của xã năm 2024", True))
+    assert followed.verdict.kind == ARTICLE, followed.verdict
+    assert followed.fields.title == "Hoạt động hè cho thiếu nhi của xã năm 2024"
+    assert alone.verdict.kind != ARTICLE  # without the listing's word, a sentence under a paragraph is not enough
+
+
+def test_a_canonical_link_to_the_home_page_is_ignored() -> None:
+    head = '<link rel="canonical" href="http://huyen.example.gov.vn/guest">'
+    p = page(f'<div class="content"><h1>Một bài viết về hoạt động</h1><p>Đăng lúc: 08:45 14/03/2024</p>'
+             f'{PARAGRAPHS}</div>', head=head)
+    assert p.fields.url == "http://huyen.example.gov.vn/mot-bai-viet-ve-hoat-dong/"
+
+
+def test_markup_nested_deeper_than_the_recursion_limit() -> None:
+    body = "".join("<font>Đoạn văn bản khá dài của bài viết, lặp lại nhiều lần. " for _ in range(1500))
+    p = page(f'<div class="content"><h1>Một bài viết lồng rất sâu</h1><p>Đăng lúc: 08:45 14/03/2024</p>{body}</div>')
+    assert p.verdict.kind == ARTICLE
+    assert p.fields.body_text.count("Đoạn văn bản") >= 1000
