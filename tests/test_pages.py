@@ -237,3 +237,14 @@ def test_source_line_is_kept_apart_from_authors(sites: dict[str, SiteProfile]) -
     item = article_item(meta["site"], fields, "2026-11-28T10:00:00+07:00", 200, meta["url"])
     normalize_article(item)
     assert (item.authors, item.source_name) == (["Minh Tâm"], "UBND xã Minh Đức")
+
+
+def test_paragraphs_of_markup_nested_deeper_than_the_recursion_limit() -> None:
+    from parsel import Selector
+
+    from crawler.pages.html import paragraphs
+
+    html = "<div id='c'><p>Đầu bài.</p>" + "<font>chữ " * 3000 + "</div><p>Sau khối.</p>"
+    found = paragraphs(Selector(text=html).css("#c")[0])
+    assert found[0] == "Đầu bài." and found[1].startswith("chữ chữ")
+    assert "Sau khối." not in " ".join(found)  # the element's own text only, never what follows it

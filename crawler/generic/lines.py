@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Iterator
+
+from lxml import etree
 
 from crawler.generic import vocab
 from crawler.pages.html import BLOCK_TAGS, SKIP_TAGS
@@ -22,6 +25,7 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGN
 _BOLD_STYLE = re.compile(r"font-weight\s*:\s*(?:bold|[6-9]00)", re.IGNORECASE)
 _BOLD_TAGS = frozenset({"strong", "b"})
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_CHROME_CANDIDATE_TAGS = vocab.CHROME_TAGS
 # Never visible text: the <head> (its <title> is read as metadata), form fields, scripts...
 _SKIP = SKIP_TAGS | {"head", "title", "meta", "link", "textarea", "input", "map"}
 
@@ -47,10 +51,14 @@ class Line:
         return self.owner.tag if isinstance(self.owner.tag, str) else ""
 
 
-def class_tokens(element: Any) -> set[str]:
+def class_tokens(element: Any) -> frozenset[str]:
     """Lower-cased words of an element's class and id ("tandan-date-view" -> tandan, date, view)."""
-    raw = f"{element.get('class') or ''} {element.get('id') or ''}"
-    return {t for t in _TOKEN_SPLIT.split(_CAMEL.sub(" ", raw).lower()) if t}
+    return _tokens(element.get("class") or "", element.get("id") or "")
+
+
+@lru_cache(maxsize=16384)  # a page repeats a few hundred class/id values; pure
+def _tokens(klass: str, ident: str) -> frozenset[str]:
+    return frozenset(t for t in _TOKEN_SPLIT.split(_CAMEL.sub(" ", f"{klass} {ident}").lower()) if t)
 
 
 def class_text(element: Any) -> str:
@@ -66,10 +74,20 @@ def is_chrome_element(element: Any) -> bool:
         return True
     if tag in _HEADINGS:
         return False  # "header-title": a heading is chrome only inside chrome
-    tokens = class_tokens(element)
-    if tokens & vocab.CHROME_TOKENS and not tokens & vocab.CONTENT_TOKENS - {"main", "text"}:
+    klass, ident = element.get("class"), element.get("id")
+    return bool(klass or ident) and _chrome_words(klass or "", ident or "")
+
+
+_CONTENT_WORDS = vocab.CONTENT_TOKENS - {"main", "text"}
+
+
+@lru_cache(maxsize=16384)
+def _chrome_words(klass: str, ident: str) -> bool:
+    """Whether class and id words name chrome (menus, side boxes...) and not content."""
+    tokens = _tokens(klass, ident)
+    if tokens & vocab.CHROME_TOKENS and not tokens & _CONTENT_WORDS:
         return True
-    text = class_text(element)
+    text = f"{klass} {ident}".lower()
     return any(s in text for s in vocab.CHROME_SUBSTRINGS) and not tokens & {"content", "detail", "noidung"}
 
 
@@ -80,9 +98,18 @@ def _inside_article(element: Any) -> bool:
 
 def is_hidden(element: Any) -> bool:
     """Not shown to readers: the hidden attribute, display:none, or a hiding utility class."""
-    if element.get("hidden") is not None or _HIDDEN_STYLE.search(element.get("style") or ""):
+    attrib = element.attrib
+    if not attrib:
+        return False
+    if "hidden" in attrib or ("style" in attrib and _HIDDEN_STYLE.search(attrib["style"])):
         return True
-    return bool(vocab.HIDDEN_CLASSES.intersection((element.get("class") or "").lower().split()))
+    klass = attrib.get("class")
+    return bool(klass) and _hiding_class(klass)
+
+
+@lru_cache(maxsize=4096)
+def _hiding_class(klass: str) -> bool:
+    return bool(vocab.HIDDEN_CLASSES.intersection(klass.lower().split()))
 
 
 def page_lines(root: Any) -> list[Line]:
@@ -147,37 +174,51 @@ class _Builder:
         self.chrome_of: dict[int, tuple[Any, ...]] = {}  # line index -> the chrome elements above it
 
     def walk(self, root: Any) -> None:
-        # The stack holds ("enter", node, context) and ("leave"/"tail", node, context) steps, so
-        # the order is exactly that of a recursive walk: text, children (each followed by its
-        # tail, read in the parent's context), then the closing block boundary.
-        stack: list[tuple[int, Any, tuple[Any, bool, bool, tuple[Any, ...]]]] = [(_ENTER, root, (root, False, False, ()))]
-        while stack:
-            step, node, (owner, link, bold, chrome) = stack.pop()
-            if step == _TAIL:
-                self.add(node.tail, owner, link, bold, chrome)
-                continue
-            if step == _LEAVE:
-                self.flush()
-                continue
-            tag = node.tag if isinstance(node.tag, str) else None
-            if tag is None or tag in _SKIP or is_hidden(node):
-                continue  # comments, scripts, hidden blocks: their tails are added by the caller
-            if is_chrome_element(node):
-                chrome = (*chrome, node)
-            if tag in BLOCK_TAGS:
-                self.flush()
-                owner = node
-            if tag == "a" and node.get("href"):
-                link = True
-                self.hrefs.append(node.get("href"))
-            bold = bold or tag in _BOLD_TAGS or bool(_BOLD_STYLE.search(node.get("style") or ""))
-            self.add(node.text, owner, link, bold, chrome)
-            context = (owner, link, bold, chrome)
-            if tag in BLOCK_TAGS:
-                stack.append((_LEAVE, node, context))
-            for child in reversed(node):
-                stack.append((_TAIL, child, context))
-                stack.append((_ENTER, child, context))
+        # lxml's iterwalk runs the tree walk in C, with no recursion: "start" reads an element's
+        # own text in its context, "end" closes its block and reads its tail in its parent's
+        # context (a comment or processing instruction only has a tail). The context (the block
+        # that owns the text, link, bold, chrome ancestors) is kept in locals and stacked per
+        # element: this loop runs for every element of every page, so it is written for speed.
+        owner, link, bold, chrome = root, False, False, ()
+        stack: list[tuple[Any, bool, bool, tuple[Any, ...]]] = []
+        add, flush = self.add, self.flush
+        walker = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
+        skipped = None
+        for event, node in walker:
+            if event == "start":
+                stack.append((owner, link, bold, chrome))
+                tag = node.tag
+                get = node.get
+                klass, style = get("class"), get("style")
+                if tag in _SKIP or (
+                        (klass or style or get("hidden") is not None) and is_hidden(node)):
+                    walker.skip_subtree()  # scripts, hidden blocks: only their tails count
+                    skipped = node
+                    continue
+                if (tag in _CHROME_CANDIDATE_TAGS or klass or get("id") or get("role")) and is_chrome_element(node):
+                    chrome = (*chrome, node)
+                if tag in BLOCK_TAGS:
+                    flush()
+                    owner = node
+                elif tag == "a":
+                    href = get("href")
+                    if href:
+                        link = True
+                        self.hrefs.append(href)
+                if not bold and (tag in _BOLD_TAGS or (style and _BOLD_STYLE.search(style))):
+                    bold = True
+                if node.text:
+                    add(node.text, owner, link, bold, chrome)
+            elif event == "end":
+                if node is skipped:
+                    skipped = None
+                elif node.tag in BLOCK_TAGS:
+                    flush()
+                owner, link, bold, chrome = stack.pop()
+                if node.tail and node is not root:
+                    add(node.tail, owner, link, bold, chrome)
+            elif node.tail:  # a comment or processing instruction: its tail is text of the parent
+                add(node.tail, owner, link, bold, chrome)
 
     def add(self, text: str | None, owner: Any, link: bool, bold: bool, chrome: tuple[Any, ...]) -> None:
         if not text:
@@ -204,8 +245,6 @@ class _Builder:
         href = self.hrefs[0] if len(self.hrefs) == 1 and linked / total > 0.5 else None
         return Line(len(self.lines), text, self.owner, linked / total, bold / total, bool(self.chrome), href)
 
-
-_ENTER, _TAIL, _LEAVE = 0, 1, 2
 
 
 def ancestors(element: Any, limit: int = 60) -> Iterator[Any]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any, Iterable, Iterator
 
+from lxml import etree
 from parsel import Selector, SelectorList
 
 from pipelines.text import clean_text
@@ -27,24 +28,29 @@ def paragraphs(element: Selector) -> list[str]:
     return [text for text in (clean_text("".join(c)) for c in chunks) if text]
 
 
-def _walk(node: object, chunks: list[list[str]]) -> None:
-    tag = getattr(node, "tag", None)
-    if not isinstance(tag, str):  # comments and processing instructions: only their tail counts
-        _add(chunks, getattr(node, "tail", None))
-        return
-    name = tag.lower()
-    if name in SKIP_TAGS:
-        _add(chunks, node.tail)  # type: ignore[attr-defined]
-        return
-    block = name in BLOCK_TAGS
-    if block:
-        _break(chunks)
-    _add(chunks, node.text)  # type: ignore[attr-defined]
-    for child in node:  # type: ignore[attr-defined]
-        _walk(child, chunks)
-    if block:
-        _break(chunks)
-    _add(chunks, node.tail)  # type: ignore[attr-defined]
+def _walk(root: Any, chunks: list[list[str]]) -> None:
+    """Text in document order with breaks at blocks, without recursion (pages nest thousands of
+    unclosed tags deep): lxml's iterwalk gives each element's start (its text) and end (its
+    tail); a comment or processing instruction only has a tail."""
+    if not isinstance(getattr(root, "tag", None), str):
+        return  # a text node or a comment selected on its own: no element text to read
+    walker = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
+    for event, node in walker:
+        if event == "start":
+            name = node.tag.lower()
+            if name in SKIP_TAGS:
+                walker.skip_subtree()
+                continue
+            if name in BLOCK_TAGS:
+                _break(chunks)
+            _add(chunks, node.text)
+        elif event == "end":
+            if node.tag.lower() in BLOCK_TAGS and node.tag.lower() not in SKIP_TAGS:
+                _break(chunks)
+            if node is not root:
+                _add(chunks, node.tail)
+        else:
+            _add(chunks, node.tail)
 
 
 def _add(chunks: list[list[str]], text: str | None) -> None:
