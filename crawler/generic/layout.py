@@ -90,10 +90,13 @@ def is_meta_line(text: str) -> bool:
         return True
     if len(text) > 60 or text.rstrip().endswith(":") or len(_non_date_words(folded)) > MAX_WORDS_BESIDE_DATE:
         return False
+    if not any(ch.isdigit() for ch in folded) and not _RELATIVE_DAY.search(folded):
+        return False  # no digits, no "hôm qua": no date (and no slow fallback parser for it)
     return normalize_datetime(text) is not None
 
 
 MAX_WORDS_BESIDE_DATE = 3
+_RELATIVE_DAY = re.compile(r"hom (?:qua|nay|kia)|truoc")
 _DATE_WORDS = frozenset("ngay thang nam luc gio phut sang chieu toi thu hai ba tu sau bay chu nhat sa ch am pm gmt".split())
 _WORD = re.compile(r"[a-z]+")
 
