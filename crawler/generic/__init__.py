@@ -7,9 +7,11 @@ What lives where (all pure, HTML and URLs in, answers out):
 - ``lines.py``: a page flattened into visual lines tied to their elements, page chrome marked;
 - ``layout.py``: the title, the main text block, the body span, the lines around them;
 - ``structured.py``: <meta>, JSON-LD and microdata;
-- ``extract.py``: the article fields with provenance (same `ArticleFields` as profiles produce);
+- ``extract.py``: the article fields with provenance (same `ArticleFields` as profiles produce),
+  attachments included;
 - ``classify.py``: article, listing or other; ``pagination.py``: pagers, plain and postback;
-- ``page.py``: `GenericPage`, which ties them together for one page;
+- ``document.py``: `PageDocument`, one parsed page and what every reading of it shares (lines,
+  layout, metadata, links, pager); ``page.py``: `GenericPage`, which adds the verdict and fields;
 - ``profile.py``: the synthetic `SiteProfile` of a start URL;
 - ``vocab.py``: the Vietnamese label vocabulary and CSS hints.
 """

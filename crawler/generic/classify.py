@@ -26,7 +26,8 @@ from crawler.generic.urls import article_url_hint, is_home_url, is_static_sectio
 from pipelines.normalize import normalize_authors, normalize_datetime
 
 if TYPE_CHECKING:
-    from crawler.generic.page import GenericPage
+    from crawler.generic.document import PageDocument
+    from crawler.pages.article import ArticleFields
 
 ARTICLE, LISTING, OTHER = "article", "listing", "other"
 MIN_BODY_CHARS = 400
@@ -48,10 +49,11 @@ class Verdict:
     reason: str
 
 
-def classify(page: GenericPage) -> Verdict:
-    failed = article_failure(page)
+def classify(page: PageDocument, fields: ArticleFields) -> Verdict:
+    """The page's kind, given its article fields (read whatever the page is: a test needs them)."""
+    failed = article_failure(page, fields)
     if failed is None:
-        return Verdict(ARTICLE, "+".join(article_evidence(page)))
+        return Verdict(ARTICLE, "+".join(article_evidence(page, fields)))
     if page.pager.links:
         return Verdict(LISTING, "pager")
     groups = headline_group_sizes(page)
@@ -60,7 +62,7 @@ def classify(page: GenericPage) -> Verdict:
     return Verdict(OTHER, failed)
 
 
-def article_failure(page: GenericPage) -> str | None:
+def article_failure(page: PageDocument, fields: ArticleFields) -> str | None:
     """The first article test the page fails, or None when it is an article."""
     layout = page.layout
     if is_home_url(page.url):
@@ -79,7 +81,7 @@ def article_failure(page: GenericPage) -> str | None:
         return "repeated_items"
     if any(is_inside(block, layout.container) for block in page.pager.blocks):
         return "pager_in_body"
-    evidence = article_evidence(page)
+    evidence = article_evidence(page, fields)
     if "date" not in evidence and not _undated_article(page, evidence):
         return "no_date"
     if is_static_section(page.url) and len(evidence) < 2:
@@ -96,7 +98,7 @@ def _notice(layout: Layout) -> bool:
     return layout.title_kind != "bold" or bool(layout.body)
 
 
-def _undated_article(page: GenericPage, evidence: list[str]) -> bool:
+def _undated_article(page: PageDocument, evidence: list[str]) -> bool:
     """Some real articles show no date at all (an empty "( )" where it should be). Such a page is
     still an article when it has a full text under a heading and at least two other signs."""
     layout = page.layout
@@ -105,9 +107,8 @@ def _undated_article(page: GenericPage, evidence: list[str]) -> bool:
     return len([e for e in evidence if e != "date"]) >= MIN_UNDATED_EVIDENCE
 
 
-def article_evidence(page: GenericPage) -> list[str]:
+def article_evidence(page: PageDocument, fields: ArticleFields) -> list[str]:
     """Which signs of a news article the page shows (see the module docstring)."""
-    fields = page.fields
     found = []
     if normalize_datetime(fields.date_raw, now=page.now) is not None or fields.date_in_url:
         found.append("date")
@@ -129,6 +130,6 @@ def article_evidence(page: GenericPage) -> list[str]:
     return found
 
 
-def headline_group_sizes(page: GenericPage) -> list[int]:
+def headline_group_sizes(page: PageDocument) -> list[int]:
     """Sizes of the groups of same-shaped headline links (see `layout.headline_groups`)."""
     return list(headline_groups(page.lines).values())

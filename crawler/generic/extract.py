@@ -42,7 +42,7 @@ from pipelines.normalize import (
 )
 
 if TYPE_CHECKING:
-    from crawler.generic.page import GenericPage
+    from crawler.generic.document import PageDocument
 
 Found = tuple[str | None, str | None]
 MAX_DATE_LINE_CHARS = 160
@@ -51,7 +51,7 @@ _TITLE_SEPARATORS = (" - ", " | ", " – ", " — ", " :: ", " » ")
 _CRUMB_SKIP = frozenset({"trang chu", "home", "trang nhat", "", "»", "›", ">", "/"})
 
 
-def extract_fields(page: GenericPage) -> ArticleFields:
+def extract_fields(page: PageDocument) -> ArticleFields:
     """Every raw field of an article page, each with its provenance."""
     layout = page.layout
     out = ArticleFields(url=canonical_link(page))
@@ -73,7 +73,7 @@ def extract_fields(page: GenericPage) -> ArticleFields:
     return out
 
 
-def canonical_link(page: GenericPage) -> str:
+def canonical_link(page: PageDocument) -> str:
     """The page's <link rel=canonical> when it names a page of the same site, else its own URL;
     canonical form. Portal themes often put the site's home or the section in every page's
     canonical link (Liferay's ``/guest``): such a link would merge every article into one row."""
@@ -97,7 +97,7 @@ def _names_a_parent(canonical: str, url: str) -> bool:
 # --- title --------------------------------------------------------------------------------------
 
 
-def extract_title(page: GenericPage) -> Found:
+def extract_title(page: PageDocument) -> Found:
     layout = page.layout
     if layout.title is not None:
         return strip_date_slot(layout.title.text), f"heuristic:{layout.title_kind}"
@@ -129,7 +129,7 @@ def strip_site_name(title: str | None) -> str | None:
 # --- date -----------------------------------------------------------------------------------
 
 
-def extract_date(page: GenericPage) -> Found:
+def extract_date(page: PageDocument) -> Found:
     visible, line = _visible_date(page.layout, page.now)
     declared = page.structured.published()
     if visible[0] is None:
@@ -201,7 +201,7 @@ def _label(text: str, pattern: object) -> str:
 # --- views ----------------------------------------------------------------------------------
 
 
-def extract_views(page: GenericPage) -> Found:
+def extract_views(page: PageDocument) -> Found:
     layout = page.layout
     for line in [*layout.window, *layout.before_title, *layout.tail]:
         folded = fold_for_search(line.text)
@@ -235,7 +235,7 @@ def _is_credit(text: str) -> bool:
             or (len(text) <= 90 and bool(vocab.AUTHOR_LABEL_RE.search(folded)) and bool(normalize_authors(text))))
 
 
-def extract_byline(page: GenericPage, trailing: list[Line]) -> Found:
+def extract_byline(page: PageDocument, trailing: list[Line]) -> Found:
     """Credit lines near the title, then the trailing byline lines (a ``Nguồn:`` line is kept with
     them for the source); when they name nobody, the declared author (JSON-LD, microdata, meta)."""
     labelled = [l for l in page.layout.window
@@ -258,7 +258,7 @@ MAX_ATTACHMENTS = 50
 MAX_ATTACHMENT_TEXT = 300
 
 
-def extract_attachments(page: GenericPage) -> list[dict[str, str]]:
+def extract_attachments(page: PageDocument) -> list[dict[str, str]]:
     """Links to documents (pdf, doc, xls...) of the same site in the article's part of the page:
     under the title, in the text or right after it. Each once, with its link text."""
     layout = page.layout
@@ -285,7 +285,7 @@ def _nth_ancestor(element: Any, n: int) -> Any:
 # --- summary and category ---------------------------------------------------------------
 
 
-def extract_summary(page: GenericPage, body: list[Line]) -> Found:
+def extract_summary(page: PageDocument, body: list[Line]) -> Found:
     if len(body) < 2:
         return None, None
     first = body[0]
@@ -305,7 +305,7 @@ def _same_start(a: str, b: str) -> bool:
     return n >= 30 and fa[:n] == fb[:n]
 
 
-def extract_category(page: GenericPage, title: str | None) -> Found:
+def extract_category(page: PageDocument, title: str | None) -> Found:
     skip = {*_CRUMB_SKIP, fold_for_search(title or "")}
     for node in page.sel.xpath("//*[@class or @id]"):
         if not any(t in class_text(node.root).replace("-", "").replace("_", "") for t in vocab.CATEGORY_TOKENS):
