@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from crawler.generic.layout import Layout, headline_groups, is_headline_link, related_block_follows
 from crawler.generic.lines import is_inside
@@ -49,11 +49,12 @@ class Verdict:
     reason: str
 
 
-def classify(page: PageDocument, fields: ArticleFields) -> Verdict:
-    """The page's kind, given its article fields (read whatever the page is: a test needs them)."""
-    failed = article_failure(page, fields)
+def classify(page: PageDocument, read_fields: Callable[[], ArticleFields]) -> Verdict:
+    """The page's kind. `read_fields` gives its article fields, read only when the cheaper tests
+    (title, text, lists, pager) leave the question open: most pages of a crawl are listings."""
+    failed = article_failure(page, read_fields)
     if failed is None:
-        return Verdict(ARTICLE, "+".join(article_evidence(page, fields)))
+        return Verdict(ARTICLE, "+".join(article_evidence(page, read_fields())))
     if page.pager.links:
         return Verdict(LISTING, "pager")
     groups = headline_group_sizes(page)
@@ -62,7 +63,7 @@ def classify(page: PageDocument, fields: ArticleFields) -> Verdict:
     return Verdict(OTHER, failed)
 
 
-def article_failure(page: PageDocument, fields: ArticleFields) -> str | None:
+def article_failure(page: PageDocument, read_fields: Callable[[], ArticleFields]) -> str | None:
     """The first article test the page fails, or None when it is an article."""
     layout = page.layout
     if is_home_url(page.url):
@@ -81,7 +82,7 @@ def article_failure(page: PageDocument, fields: ArticleFields) -> str | None:
         return "repeated_items"
     if any(is_inside(block, layout.container) for block in page.pager.blocks):
         return "pager_in_body"
-    evidence = article_evidence(page, fields)
+    evidence = article_evidence(page, read_fields())
     if "date" not in evidence and not _undated_article(page, evidence):
         return "no_date"
     if is_static_section(page.url) and len(evidence) < 2:

@@ -25,12 +25,15 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
+from lxml import etree
+
 from crawler.generic import vocab
 from crawler.generic.layout import Layout, common_ancestor, is_meta_line
-from crawler.generic.lines import Line, ancestors, class_text, class_tokens
+from crawler.generic.lines import Line, ancestors, class_tokens
 from crawler.generic.urls import canonicalize_url, date_in_url, is_document_url, is_home_url, same_site
 from crawler.pages.article import ArticleFields, looks_like_byline
 from pipelines.normalize import (
@@ -305,12 +308,22 @@ def _same_start(a: str, b: str) -> bool:
     return n >= 30 and fa[:n] == fb[:n]
 
 
+_CLASSED = etree.XPath("//*[@class or @id]")
+
+
+@lru_cache(maxsize=4096)
+def _names_breadcrumb(klass: str, ident: str) -> bool:
+    """Whether class and id words say breadcrumb ("breadcrumb", "duong-dan", "vitri"...)."""
+    text = f"{klass} {ident}".lower().replace("-", "").replace("_", "")
+    return any(t in text for t in vocab.CATEGORY_TOKENS)
+
+
 def extract_category(page: PageDocument, title: str | None) -> Found:
     skip = {*_CRUMB_SKIP, fold_for_search(title or "")}
-    for node in page.sel.xpath("//*[@class or @id]"):
-        if not any(t in class_text(node.root).replace("-", "").replace("_", "") for t in vocab.CATEGORY_TOKENS):
+    for node in _CLASSED(page.sel.root):
+        if not _names_breadcrumb(node.get("class") or "", node.get("id") or ""):
             continue
-        steps = [clean_text(" ".join(a.css("::text").getall())) for a in node.css("a")]
+        steps = [clean_text(" ".join(a.itertext())) for a in node.iter("a")]
         steps = [s for s in steps if fold_for_search(s) not in skip and len(s) <= 80]
         if steps:
             return steps[-1], "heuristic:breadcrumb"

@@ -24,4 +24,4 @@ class GenericPage(PageDocument):
 
     @cached_property
     def verdict(self) -> Verdict:
-        return classify(self, self.fields)
+        return classify(self, lambda: self.fields)
