@@ -17,7 +17,7 @@ import random
 import sys
 import time
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -37,6 +37,7 @@ DATEPARSER_SETTINGS = {
 WEEKDAYS = ["Thứ hai", "Thứ ba", "Thứ tư", "Thứ năm", "Thứ sáu", "Thứ bảy", "Chủ nhật"]
 CATEGORIES = ["Văn hóa", "Kinh tế", "Tin tức - Sự kiện", "Xã hội"]
 PLACES = ["Hải Phòng", "Hà Tĩnh", "Hồng Lĩnh"]
+MONTH_WORDS = ["Một", "Hai", "Ba", "Tư", "Năm", "Sáu", "Bảy", "Tám", "Chín", "Mười", "Mười Một", "Mười Hai"]
 
 
 def dmy(v: datetime) -> str:
@@ -81,6 +82,13 @@ LAYOUTS: list[Callable[[datetime, random.Random], str]] = [
     lambda v, r: f"{r.randint(1, 23)} giờ trước",  # relative forms
     lambda v, r: f"{r.randint(1, 30)} ngày trước",
     lambda v, r: f"Cập nhật lúc: {v:%H:%M} - {dmy(v)} Lượt xem: {r.randint(1, 999)}",  # seed article
+    # Forms seen on portal pages after the catalogue was written.
+    lambda v, r: f"({v.astimezone(timezone.utc):%Y-%m-%dT%H:%M:%S}.000Z)",  # SharePoint, UTC
+    lambda v, r: f"Tháng {MONTH_WORDS[v.month - 1]} {v.day}, {v.year}, {v:%H:%M}",  # WordPress F j, Y
+    lambda v, r: f"{v.day} Tháng {MONTH_WORDS[v.month - 1]}, {v.year}",  # WordPress j F, Y
+    lambda v, r: f"{v:%d/%m/%y %H:%M}",  # two-digit year
+    lambda v, r: f"{v:%I:%M} {'SA' if v.hour < 12 else 'CH'} {dmy(v)}",  # 12-hour clock, SA/CH
+    lambda v, r: f"Hôm qua: {r.randint(100, 9999)}",  # visitor counter: not a date
 ]
 
 

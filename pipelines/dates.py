@@ -7,18 +7,31 @@ text on a page is the publication date (page extraction). Import from `pipelines
 
 Rules, in the order they apply (see tests/data/date_strings.jsonl for one row per format):
 
-* Day always comes before month; a date needs a four-digit year ("22/05 09:15" gives None).
+* Day always comes before month; a date needs a year ("22/05 09:15", "(13/04)" give None). A
+  two-digit year is read only after slashes ("10/10/18", "05/03/19 08:30"): 20yy, or 19yy when
+  20yy is after ``now``'s year; a four-digit date later on the line beats it. On a line with no
+  well-formed date, a separator typed twice counts once ("04//7/2019").
+* Month words, with or without diacritics and in any case: Một, Hai, Ba, Tư/Bốn, Năm, Sáu, Bảy,
+  Tám, Chín, Mười, Mười Một, Mười Hai ("ngày 5 tháng Năm năm 2020", "28 Tháng Ba, 2021"), and
+  WordPress's month-first "Tháng Mười Hai 29, 2013, 14:14". Giêng is read only in WordPress's
+  comma layouts ("5 Tháng Giêng, 2020", "Tháng Giêng 5, 2020"): elsewhere it names a lunar month.
 * A time counts only when it touches the date: before or after it, with punctuation, ``lúc``,
   ``ngày``, ``vào`` or a weekday in between. ``00:00`` (and ``00:00:00``) means "no time":
   CMSs print it for day-only records, so the result is day precision, never a fabricated midnight.
+  12-hour clocks take AM/PM or the Vietnamese SA/CH ("08:45 CH" is 20:45, "12:10 AM" is 00:10);
+  a clock that cannot be read ("8/4/2019-13:1 PM") leaves the date alone, day precision.
+* ISO 8601 values keep their offset and are converted to +07:00: SharePoint's
+  "(2019-05-17T02:49:00.000Z)" is 09:49 in Vietnam.
 * The first date on the line wins, except that a date labelled as published (``Đăng``, ``Gửi``,
   ``Xuất bản``) beats an earlier one, and dates labelled ``Hiệu lực`` (legal effect) or as a
   deadline are never taken.
 * Implausible results give None, never a guess: before 1995-01-01, after ``now`` + 1 day, or not
-  a calendar date (31/02). So does a date the fast path recognises but cannot build.
+  a calendar date (31/02). So does a date the fast path recognises but cannot build, and so do
+  CMS placeholders ("31/12/9999", "01/01/0001", "01/01/1900").
 * Relative forms are resolved against ``now``: ``N phút/giờ trước`` to the minute (seconds 00),
   ``N ngày trước``, ``hôm qua`` and ``hôm nay`` to the day. Weeks, months and years ago are too
-  coarse to give a day and yield None, as does a bare age with no ``trước`` ("247 ngày").
+  coarse to give a day and yield None, as does a bare age with no ``trước`` ("247 ngày"). A day
+  word followed by a colon and a count is a visitor counter, not a date ("Hôm qua: 1441").
 * dateparser (``languages=['vi']``, day first, absolute parsers only, day/month/year required)
   sees only lines with a four-digit year that no pattern matched, and its answers pass the same
   bounds. Each such line costs ~300 µs against ~4 µs on the fast path, so it must stay rare.
@@ -45,12 +58,19 @@ Precision = Literal["day", "minute", "second"]
 
 _MONTHS_EN = "jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
 _MONTH_NUM = {m: i for i, m in enumerate(_MONTHS_EN.split("|"), start=1)}
-# Month words after "tháng" (not "giêng"/"chạp": those name lunar months).
+# Month words after "tháng", also as typed without diacritics ("thang muoi hai"). "Chạp" is
+# never read (the twelfth lunar month); "Giêng" only in WordPress's layouts, see _LUNAR_OR_SOLAR.
 _MONTH_WORDS = {
     "một": 1, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8,
     "chín": 9, "mười": 10, "mười một": 11, "mười hai": 12,
+    "mot": 1, "tu": 4, "bon": 4, "nam": 5, "sau": 6, "bay": 7, "tam": 8,
+    "chin": 9, "muoi": 10, "muoi mot": 11, "muoi hai": 12,
 }
-_MONTH_WORD = "|".join(sorted(_MONTH_WORDS, key=len, reverse=True))
+# January in WordPress's Vietnamese month names, but in prose the first *lunar* month ("mùng 5
+# tháng Giêng năm ..."): read only when a comma comes before the year, as WordPress prints it.
+_LUNAR_OR_SOLAR = {"giêng": 1, "gieng": 1}
+_MONTH_WORDS |= _LUNAR_OR_SOLAR
+_MONTH_WORD = "|".join(sorted(_MONTH_WORDS, key=len, reverse=True))  # longest first: "mười hai"
 
 # Speed note: every pattern that is searched starts with a bare [0-9], so that `re` scans for a
 # digit in C and tries the pattern only there; the "no digit before" checks therefore come as
@@ -58,15 +78,18 @@ _MONTH_WORD = "|".join(sorted(_MONTH_WORDS, key=len, reverse=True))
 #
 # One pass finds the date candidates, left to right, in the lower-cased, space-collapsed text:
 # year first (ISO, URL paths such as /2021-5-7/), day first with one repeated separator ("/", "-",
-# ".", " ", catalogue formats 4-25), the long "ngày d tháng m năm yyyy" form (month as a number
-# or a word), and "16 Jul 2025" from English versions of portals. Numbers are read back from
-# the matched text, in the order the alternative names them.
+# ".", " ", catalogue formats 4-25), day first with a two-digit year (slashes only: with dots or
+# dashes "1.2.15" is a version or a document number more often than a date), the long "ngày d
+# tháng m năm yyyy" form (month as a number or a word; "yc" keeps what comes before the year for
+# Giêng) and "16 Jul 2025" from English versions of portals. Numbers are read back from the
+# matched text, in the order the alternative names them.
 DATE = re.compile(
     r"[0-9](?:"
     r"(?P<ymd>(?<![\d.]\d)(?:(?<=1)9|(?<=2)0)\d\d(?P<s1>[-/])\d{1,2}(?P=s1)\d{1,2}(?!\d))"
     r"|(?P<dmy>(?<![\d/.\-]\d)\d?(?P<s2>\s?[/.\-]\s?|\s)\d{1,2}(?P=s2)(?:19|20)\d\d(?!\d))"
-    r"|(?P<long>(?<!\d\d)\d?\s*(?:tháng|thg)\s*"
-    rf"(?:\d{{1,2}}|(?P<mw>{_MONTH_WORD}))\s*(?:năm|[,/])?\s*(?:19|20)\d\d(?!\d))"
+    r"|(?P<dmy2>(?<![\d/.\-]\d)\d?/\d{1,2}/\d\d(?![\d/]))"
+    r"|(?P<long>(?<!\d\d)\d?\s*(?:tháng|thang|thg)\s*"
+    rf"(?:\d{{1,2}}|(?P<mw>{_MONTH_WORD}))\s*(?P<yc>năm|nam|[,/])?\s*(?:19|20)\d\d(?!\d))"
     rf"|(?P<en>(?<!\d\d)\d?(?:st|nd|rd|th)?\s+(?P<mn>{_MONTHS_EN})[a-z]*\.?,?\s+(?:19|20)\d\d(?!\d))"
     r")"
 )
@@ -75,6 +98,15 @@ DATE_EN_MONTH_FIRST = re.compile(
     rf"(?<![a-z])(?P<mn>{_MONTHS_EN})[a-z]*\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+"
     r"(?P<y>(?:19|20)\d\d)(?!\d)"
 )
+# WordPress's "F j, Y" in Vietnamese: "Tháng Mười Hai 29, 2013", "Tháng Một 5, 2020". It starts
+# with a letter, so like the English one it is tried only when DATE found nothing; the comma
+# before the year is required, as in every WordPress output, so that prose is not read.
+DATE_VI_MONTH_FIRST = re.compile(
+    rf"(?<!\w)(?:tháng|thang|thg)\s?(?:(?P<mo>\d{{1,2}})|(?P<mw>{_MONTH_WORD}))\s(?P<d>\d{{1,2}}),\s?"
+    r"(?P<y>(?:19|20)\d\d)(?!\d)"
+)
+# A separator typed twice between digits ("04//7/2019" in a document list); see _parse.
+REPEATED_SEP = re.compile(r"(?<=\d)([/.\-])\1+(?=\d)")
 _NUMS = re.compile(r"\d+")
 # The time part of an ISO 8601 value right after its date: "t09:42:31+07:00", " 09:42:31z".
 ISO_TIME = re.compile(
@@ -127,6 +159,11 @@ AGO = re.compile(
     r"\s?(?:đồng hồ\s?)?(?:trước|ago)(?!\w)"
 )
 DAY_WORD = re.compile(r"(?<!\w)(?:hôm\s?(?P<vi>nay|qua|kia)|(?P<en>today|yesterday))(?!\w)")
+# What follows a day word in a visitor-counter box: "Hôm nay: 427", "Hôm qua: 1.441". A count,
+# not a clock: "Hôm nay: 08:30" and "Hôm nay: 14h30" stay times.
+COUNTER_AFTER = re.compile(
+    r"\s?:\s?(?:\d{1,3}(?:[.,]\d{3})+|\d++)(?![\d:.,/hg]|\s?(?:giờ|h|g|sa|ch|am|pm)(?!\w))"
+)
 JUST_NOW = re.compile(r"(?<!\w)(?:vừa\s?xong|vừa\s?mới\s?đăng|just\s?now)(?!\w)")
 YEAR = re.compile(r"(?<!\d)(?:199[5-9]|20\d\d)(?!\d)")
 # "tháng 3/2020", "tháng 3 năm 2020": a month without a day is not a publication date.
@@ -268,6 +305,11 @@ def _parse(s: str, now: datetime, assume_utc: bool) -> _Result | None:
         if not s:
             return None
     m = DATE.search(s)
+    if m is None and ("//" in s or ".." in s or "--" in s):
+        # "04//7/2019": a separator typed twice. Looked for only once no date was found, so that
+        # the usual line does not pay for the three scans.
+        s = REPEATED_SEP.sub(r"\1", s)
+        m = DATE.search(s)
     if m is not None:
         # The usual case is one date and no publication label after it; otherwise choose.
         start, end = m.span()
@@ -278,7 +320,7 @@ def _parse(s: str, now: datetime, assume_utc: bool) -> _Result | None:
             if m is None:
                 return None  # only excluded dates ("Hiệu lực: ..."): recognised, not retried
             start, end = m.span()
-        return _from_date(s, m, start, end, size, assume_utc)
+        return _from_date(s, m, start, end, size, now, assume_utc)
     if (s[0] == "d" or s[0].isdigit()) and (c := COMPACT.fullmatch(s)):
         # yyyymmddHHMMSS[fff] ids taken from URLs (laocai, baoninhbinh, nld)
         hms = (int(c["H"]), int(c["M"]), int(c["S"]))
@@ -286,6 +328,10 @@ def _parse(s: str, now: datetime, assume_utc: bool) -> _Result | None:
     relative = _relative(s, now)
     if relative is not None or not YEAR.search(s):
         return relative  # what is left needs a four-digit year
+    if "th" in s and (v := DATE_VI_MONTH_FIRST.search(s)):
+        mo = _MONTH_WORDS[v["mw"]] if v["mw"] else int(v["mo"])
+        hms = _adjacent_time(s, v.start(), v.end(), len(s))
+        return _build(int(v["y"]), mo, int(v["d"]), hms, assume_utc)
     if e := DATE_EN_MONTH_FIRST.search(s):
         hms = _adjacent_time(s, e.start(), e.end(), len(s))
         return _build(int(e["y"]), _MONTH_NUM[e["mn"]], int(e["d"]), hms, assume_utc)
@@ -308,13 +354,26 @@ def _excluded(s: str, start: int) -> bool:
     return bool(_EXCLUDED_HINT.search(s, lo, start) and EXCLUDED_BEFORE.search(s, lo, start))
 
 
-def _from_date(s: str, m: re.Match[str], start: int, end: int, size: int, assume_utc: bool) -> _Result:
+def _from_date(
+    s: str, m: re.Match[str], start: int, end: int, size: int, now: datetime, assume_utc: bool
+) -> _Result:
     """The (value, precision) of a DATE match and the time next to it; ValueError if impossible."""
     kind = m.lastgroup  # the alternative's outer group closes last
     if kind == "dmy":
         d, mo, y = m[0].split(m["s2"])
         hms = _adjacent_time(s, start, end, size) if start or end < size else None  # a bare date: no time
         return _build(int(y), int(mo), int(d), hms, assume_utc)
+    if kind == "dmy2":
+        if size - end > 8:  # room for a later "d/m/yyyy", which beats the weakest reading
+            for later in DATE.finditer(s, end):
+                if later.lastgroup != "dmy2" and not _excluded(s, later.start()):
+                    return _from_date(s, later, *later.span(), size, now, assume_utc)
+        d, mo, yy = m[0].split("/")
+        y = 2000 + int(yy)
+        if y > now.year:
+            y -= 100  # "31/12/99": a year to come cannot be a publication date; the floor decides
+        hms = _adjacent_time(s, start, end, size) if start or end < size else None
+        return _build(y, int(mo), int(d), hms, assume_utc)
     nums = _NUMS.findall(m[0])
     if kind == "ymd":
         y, mo, d = int(nums[0]), int(nums[1]), int(nums[2])
@@ -322,6 +381,8 @@ def _from_date(s: str, m: re.Match[str], start: int, end: int, size: int, assume
             return _from_iso(y, mo, d, iso, assume_utc)
     elif kind == "long":
         mw = m["mw"]
+        if mw in _LUNAR_OR_SOLAR and m["yc"] != ",":
+            raise ValueError("tháng Giêng outside WordPress's layout is a lunar month")
         d, mo, y = int(nums[0]), _MONTH_WORDS[mw] if mw else int(nums[1]), int(nums[-1])
     else:
         d, mo, y = int(nums[0]), _MONTH_NUM[m["mn"]], int(nums[-1])
@@ -418,12 +479,17 @@ def _timed(value: datetime, has_seconds: bool) -> _Result:
 
 
 def _relative(s: str, now: datetime) -> _Result | None:
-    """'5 phút trước', '3 ngày trước', 'hôm qua [lúc 14:30]', 'vừa xong' against `now`."""
+    """'5 phút trước', '3 ngày trước', 'hôm qua [lúc 14:30]', 'vừa xong' against `now`;
+    ValueError for a visitor counter ('Hôm qua: 1441')."""
     if "trước" in s or " ago" in s:
         if m := AGO.search(s):
             return _ago(int(m["n"]), m["u"], now)
     if "hôm" in s or "day" in s:
         if m := DAY_WORD.search(s):
+            if COUNTER_AFTER.match(s, m.end()):
+                # "Hôm qua: 1441" counts yesterday's visitors: recognised, so raised rather than
+                # returned, or a count that looks like a year ("Hôm qua: 2032") reaches dateparser.
+                raise ValueError("a visitor counter, not a date")
             day = now.date() - timedelta(days=_DAY_OFFSET[m["vi"] or m["en"]])
             hms = _adjacent_time(s, m.start(), m.end(), len(s))
             return _build(day.year, day.month, day.day, hms, False)
