@@ -43,7 +43,8 @@ def summarize(db_path: str, site: str) -> str:
                       count(view_count), sum(authors != '[]')
                from articles where site = ?""", [site]).fetchone()
         observations = conn.execute(
-            "select count(*) from view_counts where url in (select url from articles where site = ?)", [site]
+            "select count(*) from view_counts where article_key in (select article_key from articles where site = ?)",
+            [site]
         ).fetchone()[0]
         failures = conn.execute("select count(*) from failures where site = ?", [site]).fetchone()[0]
     finally:

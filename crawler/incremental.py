@@ -12,14 +12,19 @@ without a crawl:
   `refetch_budget` per site and run.
 - Article pages that failed for a retryable reason (network, 5xx, 429) are tried again in later
   runs, up to `retry_runs` failures in all; 4xx failures are final.
+- A site may have moved since (another port for a sample portal, https, a new host): walks and
+  articles are matched by key, and stored addresses are fetched at the site's current address.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from pipelines.crawlstate import CrawlState
+
+if TYPE_CHECKING:
+    from crawler.profiles.model import SiteProfile
 
 
 @dataclass(frozen=True)
@@ -62,10 +67,17 @@ class SitePlan:
     retry: list[str]
 
 
-def plan_site(state: CrawlState, policy: IncrementalPolicy, site: str, now: datetime) -> SitePlan:
-    """Read the archive once, before the crawl starts, for one site."""
+def plan_site(state: CrawlState, policy: IncrementalPolicy, site: SiteProfile, now: datetime) -> SitePlan:
+    """Read the archive once, before the crawl starts, for one site.
+
+    `completed_walks` holds the site's start URLs (as this run requests them) whose category was
+    walked to its end, at this address or a former one; re-fetches and retries go to the site's
+    current address.
+    """
+    done = state.completed_walks(site.slug)
     return SitePlan(
-        completed_walks=state.completed_walks(site),
-        refetch=state.due_for_refetch(site, policy.refetch_cutoff(now), policy.refetch_budget),
-        retry=state.failed_to_retry(site, policy.retry_runs, policy.retry_budget),
+        completed_walks={url for url in site.start_urls if url in done or site.key(url) in done},
+        refetch=[site.current_url(u) for u in
+                 state.due_for_refetch(site.slug, policy.refetch_cutoff(now), policy.refetch_budget)],
+        retry=[site.current_url(u) for u in state.failed_to_retry(site.slug, policy.retry_runs, policy.retry_budget)],
     )

@@ -78,6 +78,14 @@ class ArticleItem:
     captured_at: str | None = None
     """When the archive captured the page (ISO 8601, +07:00); None for live fetches."""
 
+    # --- identity, set by the storage (pipelines/identity.py) ---
+    article_key: str | None = None
+    """The article's key in the archive: its site and canonical location, e.g.
+    ``honglinh:/portal/pages/2024-3-1/tin-12.aspx``; the same at every address of the site."""
+
+    moved_to: str | None = None
+    """Where the portal now redirects the article, when that is another site (a merged portal)."""
+
 
 def article_item(site: str, fields: ArticleFields, fetched_at: str, http_status: int | None,
                  requested_url: str) -> ArticleItem:

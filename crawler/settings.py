@@ -26,6 +26,15 @@ AUTOTHROTTLE_START_DELAY = 1.5
 AUTOTHROTTLE_MAX_DELAY = 30
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_TIMEOUT = 30
+# Pages of any size: a response larger than PORTAL_MAX_PAGE_BYTES (20 MiB; a news page is well
+# under 1 MiB) is abandoned while it streams, whether its Content-Length says so or a chunked
+# body grows past it, and recorded in `failures` as kind `too_large` (reason
+# `max_page_bytes:<limit>`). Set PORTAL_MAX_PAGE_BYTES (crawler.middlewares.PageSizeMiddleware
+# puts it on every request); DOWNLOAD_MAXSIZE follows it here for requests that bypass it.
+# Responses above DOWNLOAD_WARNSIZE are logged as a warning (half the limit if the limit is lower).
+PORTAL_MAX_PAGE_BYTES = 20 * 1024 * 1024
+DOWNLOAD_MAXSIZE = PORTAL_MAX_PAGE_BYTES
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 RETRY_ENABLED = True
 # Government portals answer 500/502/503 under load and recover; 404 is final.
 RETRY_TIMES = 2
@@ -48,6 +57,11 @@ WARN_ON_GENERATOR_RETURN_VALUE = False
 SPIDER_MIDDLEWARES = {
     # A crashing callback becomes a stored failure, not just a log line.
     "crawler.middlewares.ExtractionErrorMiddleware": 550,
+}
+
+DOWNLOADER_MIDDLEWARES = {
+    # The page-size limit (PORTAL_MAX_PAGE_BYTES) on every request.
+    "crawler.middlewares.PageSizeMiddleware": 50,
 }
 
 ITEM_PIPELINES = {

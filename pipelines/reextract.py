@@ -1,6 +1,7 @@
 """Re-extraction: rebuild article rows from the stored raw pages, offline, with today's code.
 
-For each URL's latest stored article page, the current profile's page object extracts the fields
+For each article's latest stored page (by key: pipelines/identity.py, whatever address it was
+fetched at), the current profile's page object extracts the fields
 again, the same normalizer runs, and the row is updated where anything differs; `view_counts`,
 `first_seen_at` and `fetched_at` stay as the crawl recorded them (re-extraction is not a new
 observation), and it is not an edit by the portal, so no `article_versions` row is written.
@@ -19,6 +20,7 @@ from w3lib.encoding import html_to_unicode
 from crawler.generic import extract_article
 from crawler.items import article_item
 from crawler.pages.article import ArticleFields, ArticlePage
+from pipelines.identity import article_key
 from pipelines.normalizing import normalize_article
 from pipelines.rows import article_row
 from pipelines.storage import update_rows
@@ -67,13 +69,14 @@ class StoredPage:
 
 
 def latest_article_pages(db: Database, site: str | None) -> Iterator[StoredPage]:
-    """The newest stored article page of every URL (of one site, or all), decoded to text."""
+    """The newest stored article page of every article (of one site, or all), decoded to text."""
     where, params = ("and r.site = ?", [site]) if site else ("", [])
     rows = db.execute(
         f"""select r.url, r.site, r.fetched_at, r.status, r.content_type, r.encoding,
                    coalesce(r.body, b.body)
             from raw_pages r left join raw_pages b on b.id = r.same_as
-            where r.id in (select max(id) from raw_pages where kind = 'article' group by url) {where}
+            where r.id in (select max(id) from raw_pages where kind = 'article'
+                           group by site, coalesce(article_key, url)) {where}
             order by r.id""", params)
     for url, site_slug, fetched_at, status, content_type, encoding, body in rows:
         yield StoredPage(url, site_slug, fetched_at, status, decode_body(zlib.decompress(body), content_type, encoding))
@@ -127,8 +130,15 @@ def _rebuild(db: Database, page: StoredPage, profile: SiteProfile | None, report
     if "dropped/no_title" in normalize_article(item):
         report.not_articles["no_title"] += 1
         return
+    item.article_key = profile.key(item.url) if profile is not None else article_key(page.site, item.url)
     new = article_row(item, None)
-    current = db.execute(f"select {', '.join(REBUILT_COLUMNS)} from articles where url = ?", [new["url"]]).fetchone()
+    # The article's row: by key, or the row of an article that moved to another site and whose
+    # page was stored where the redirect landed (pipelines/identity.py, resolve_identity).
+    found = db.execute(
+        f"select article_key, {', '.join(REBUILT_COLUMNS)} from articles where article_key = ? "
+        f"or (site = ? and moved_to = ?) order by article_key = ? desc limit 1",
+        [item.article_key, page.site, page.url, item.article_key]).fetchone()
+    key, current = (found[0], found[1:]) if found else (item.article_key, None)
     if current is None:  # e.g. a page the extractor of its day could not read
         report.added += 1
         if not dry_run:
@@ -141,4 +151,4 @@ def _rebuild(db: Database, page: StoredPage, profile: SiteProfile | None, report
     report.changed += 1
     report.fields.update(c for c in diff if c != "content_hash")
     if not dry_run:
-        update_rows(db, "articles", "url", [{"url": new["url"], **{c: new[c] for c in REBUILT_COLUMNS}}])
+        update_rows(db, "articles", "article_key", [{"article_key": key, **{c: new[c] for c in REBUILT_COLUMNS}}])

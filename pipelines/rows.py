@@ -11,6 +11,7 @@ import zlib
 from typing import Any
 
 from crawler.items import ArticleItem, FailureItem, RawPageItem
+from pipelines.identity import article_key
 from pipelines.search import search_text
 
 # Fields whose change makes an article "updated" (views and fetch times change on every visit).
@@ -19,18 +20,22 @@ CONTENT_FIELDS = ("title", "summary", "body_text", "authors", "category", "publi
 RAW_COMPRESSION_LEVEL = 6
 
 
-def failure_row(item: FailureItem, run_id: int | None) -> dict[str, Any]:
-    return {"crawl_run_id": run_id, "site": item.site, "url": item.url, "observed_at": item.observed_at,
+def failure_row(item: FailureItem, run_id: int | None, key: str | None = None) -> dict[str, Any]:
+    """A `failures` row; `key`: the page's `article_key` (by default with the default rules)."""
+    return {"crawl_run_id": run_id, "site": item.site, "url": item.url,
+            "article_key": key or article_key(item.site, item.url), "observed_at": item.observed_at,
             "kind": item.kind, "reason": item.reason, "detail": item.detail, "http_status": item.http_status,
             "page_kind": item.page_kind}
 
 
-def raw_page_row(item: RawPageItem, run_id: int | None, previous: tuple[int, str] | None) -> dict[str, Any]:
+def raw_page_row(item: RawPageItem, run_id: int | None, previous: tuple[int, str] | None,
+                 key: str | None = None) -> dict[str, Any]:
     """A `raw_pages` row; the body is stored once per distinct content (else `same_as` points to it)."""
     digest = hashlib.sha1(item.body).hexdigest()
     same = previous is not None and previous[1] == digest
     return {
-        "url": item.url, "site": item.site, "kind": item.kind, "fetched_at": item.fetched_at,
+        "url": item.url, "article_key": key or article_key(item.site, item.url), "site": item.site,
+        "kind": item.kind, "fetched_at": item.fetched_at,
         "status": item.status, "method": item.method, "request_body": item.request_body or None,
         "content_type": item.content_type, "encoding": item.encoding,
         "body": None if same else zlib.compress(item.body, RAW_COMPRESSION_LEVEL),
@@ -48,15 +53,20 @@ def site_row(site: Any, updated_at: str) -> dict[str, Any]:
 
 def version_row(previous: dict[str, Any], version: int, replaced_at: str, run_id: int | None) -> dict[str, Any]:
     """The `article_versions` row that keeps an article's content as it was before an edit."""
-    keep = ("url", "title", "summary", "body_text", "authors", "category", "published_at", "content_hash")
+    keep = ("url", "article_key", "title", "summary", "body_text", "authors", "category", "published_at",
+            "content_hash")
     return {**{k: previous.get(k) for k in keep}, "version": version, "fetched_at": previous.get("fetched_at"),
             "replaced_at": replaced_at, "crawl_run_id": run_id}
 
 
 def article_row(item: ArticleItem, run_id: int | None) -> dict[str, Any]:
-    """The `articles` row for an item (without first_seen_at/last_changed_at)."""
+    """The `articles` row for an item (without first_seen_at/last_changed_at).
+
+    Its key is the item's (the storage sets it with the site's rules), else the default rules'.
+    """
     row = {
-        "url": item.url, "site": item.site, "title": item.title, "summary": item.summary,
+        "article_key": item_key(item), "url": item.url, "site": item.site, "title": item.title,
+        "summary": item.summary,
         "body_text": item.body_text, "authors": json.dumps(item.authors, ensure_ascii=False),
         "category": item.category, "published_at": item.published_at,
         "published_date": item.published_date, "published_precision": item.published_precision,
@@ -68,6 +78,7 @@ def article_row(item: ArticleItem, run_id: int | None) -> dict[str, Any]:
         "fetched_url": item.fetched_url, "removed_at": None,
         "search_text": search_text(item.title, item.summary, item.body_text),
         "source": item.source, "capture_url": item.capture_url, "captured_at": item.captured_at,
+        "moved_to": item.moved_to,
     }
     row["content_hash"] = content_hash(row)
     return row
@@ -81,6 +92,11 @@ def content_hash(row: dict[str, Any]) -> str:
 
 def view_row(item: ArticleItem, run_id: int | None) -> dict[str, Any]:
     """One observation of an article: its view count (NULL when the page shows none) at fetch time."""
-    return {"url": item.url, "observed_at": item.fetched_at, "view_count": item.view_count,
-            "views_raw": item.views_raw, "crawl_run_id": run_id, "source": item.source,
+    return {"url": item.url, "article_key": item_key(item), "observed_at": item.fetched_at,
+            "view_count": item.view_count, "views_raw": item.views_raw, "crawl_run_id": run_id, "source": item.source,
             "capture_url": item.capture_url}
+
+
+def item_key(item: ArticleItem) -> str:
+    """The item's `article_key`: as identified by the storage, else by the default rules."""
+    return item.article_key or article_key(item.site, item.url)

@@ -1,7 +1,8 @@
 """The archive's schema, as sqlite-utils migrations, and opening the archive safely.
 
 Tables (DESIGN.md fixes the minimum columns; more are welcome, never renamed):
-`articles` (one row per canonical URL), `view_counts` (one row per observation),
+`articles` (one row per article, keyed by `article_key`: its site and canonical location, see
+pipelines/identity.py; `url` is its latest address), `view_counts` (one row per observation),
 `sites`, `crawl_runs` (one row per crawl), `failures` (pages that could not be fetched or
 parsed, with the reason). Columns are added only by new migrations, never by `alter=True`.
 """
@@ -13,6 +14,7 @@ from pathlib import Path
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from pipelines.rekey import archive_rules, rekey_archive
 from pipelines.search import search_migrations
 
 migrations = Migrations("vngov_archive")
@@ -145,6 +147,14 @@ def m008_sources(db: Database) -> None:
     db["raw_pages"].add_column("warc_record_id", str)
     # A record imported twice is recognised by its id (re-importing a file adds nothing).
     db.execute("create index if not exists raw_pages_warc_record on raw_pages (warc_record_id)")
+
+
+@migrations()
+def m009_article_identity(db: Database) -> None:
+    """One article, one row: `article_key` on every table that refers to an article (and
+    `listing_key` on listing walks), `articles.moved_to`, and the rows that earlier versions,
+    keying by full URL, made for one article at several addresses merged (pipelines/rekey.py)."""
+    rekey_archive(db, archive_rules(db))
 
 
 def open_archive(path: str | Path, timeout: float = 30.0, shared: bool = False) -> Database:

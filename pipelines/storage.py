@@ -2,7 +2,8 @@
 
 `ArchiveWriter` writes batches of items into an open archive, each batch one transaction (a killed
 process loses at most the batch in flight and leaves no partial rows). Per batch: articles are
-upserted by canonical URL (an edited article's previous content goes to `article_versions`), every
+upserted by `article_key` (their site and canonical location, whatever address they were fetched
+at: pipelines/identity.py; an edited article's previous content goes to `article_versions`), every
 article seen appends one `view_counts` observation, failures go to `failures` (a 404/410 on a
 known article marks it removed), fetched pages go compressed to `raw_pages`. The crawl's pipeline,
 `scrapy import-warc` and the benchmarks all write through it.
@@ -31,16 +32,17 @@ import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from scrapy import signals
 from scrapy.exceptions import CloseSpider
 from scrapy.utils.defer import deferred_from_coro
 
 from crawler.items import ArticleItem, FailureItem, ListingWalkItem, RawPageItem
+from pipelines.identity import DEFAULT_RULES, article_key, resolve_identity
 from pipelines.normalize import now_vn
-from pipelines.outcome import EXIT_ARCHIVE, SiteTally, decide_outcome, health_report
-from pipelines.rows import article_row, failure_row, raw_page_row, site_row, version_row, view_row
+from pipelines.outcome import EXIT_ARCHIVE, SiteTally, count_stats, decide_outcome, health_report
+from pipelines.rows import article_row, failure_row, item_key, raw_page_row, site_row, version_row, view_row
 from pipelines.schema import ArchiveError, open_archive
 
 if TYPE_CHECKING:
@@ -59,7 +61,7 @@ WRITER_CACHE_KIB = 32_000
 
 @dataclass
 class Batch:
-    """Items for one transaction, with the article rows built ahead (keyed by URL)."""
+    """Items for one transaction, with the article rows built ahead (keyed by `article_key`)."""
 
     articles: list[ArticleItem] = field(default_factory=list)
     failures: list[FailureItem] = field(default_factory=list)
@@ -73,17 +75,40 @@ class Batch:
 
 
 class ArchiveWriter:
-    """Writes items into an open archive. Synchronous: call it from one thread at a time."""
+    """Writes items into an open archive. Synchronous: call it from one thread at a time.
 
-    def __init__(self, db: Database, run_id: int | None = None) -> None:
+    `sites` (profiles, by slug) give each site's identity rules and addresses; items of other
+    sites (generic mode's) are keyed with the default rules.
+    """
+
+    def __init__(self, db: Database, run_id: int | None = None, sites: Iterable[Any] = ()) -> None:
         self.db, self.run_id = db, run_id
+        self.sites = {site.slug: site for site in sites}
         self.tallies: dict[str, SiteTally] = {}  # what committed batches did, per site
+
+    def key(self, site: str, url: str) -> str:
+        """The `article_key` of a page of `site` (pipelines/identity.py), with the site's rules."""
+        return article_key(site, url, getattr(self.sites.get(site), "identity", DEFAULT_RULES))
+
+    def identify(self, items: Iterable[ArticleItem]) -> None:
+        """Give each article item its key; an article the portal redirected to another site keeps
+        its own site's key and address, and records where it moved (`resolve_identity`)."""
+        for item in items:
+            if item.article_key is not None:
+                continue
+            site = self.sites.get(item.site)
+            identity = resolve_identity(item.site, item.url, item.fetched_url or item.url,
+                                        getattr(site, "identity", DEFAULT_RULES), getattr(site, "addresses", ()))
+            if identity.moved_to is not None:
+                item.url, item.fetched_url, item.moved_to = identity.url, None, identity.moved_to
+            item.article_key = identity.key
 
     def prepare(self, articles: list[ArticleItem], failures: list[FailureItem],
                 raw_pages: list[RawPageItem]) -> Batch:
         """A batch with its article rows built: pure work, no database (any thread may do it)."""
-        latest = latest_per_url(articles)
-        return Batch(articles, failures, raw_pages, {url: article_row(i, self.run_id) for url, i in latest.items()})
+        self.identify(articles)
+        latest = latest_per_article(articles)
+        return Batch(articles, failures, raw_pages, {key: article_row(i, self.run_id) for key, i in latest.items()})
 
     def write_batch(self, batch: Batch) -> None:
         """Write the batch in one transaction: all of it or none; tallies count only committed work.
@@ -96,9 +121,10 @@ class ArchiveWriter:
         without the GIL, in parallel with the crawl (pipelines/storage.py's module docstring).
         """
         tallies: dict[str, SiteTally] = {}
-        latest = latest_per_url(batch.articles)
+        self.identify(batch.articles)
+        latest = latest_per_article(batch.articles)
         # Archived captures of one article in the same batch are each an observation of its views.
-        extra = [i for i in batch.articles if i.source != "live" and latest[i.url] is not i]
+        extra = [i for i in batch.articles if i.source != "live" and latest[item_key(i)] is not i]
         with self.db.atomic():
             try:
                 staged = self.stage_articles(list(latest.values()), extra, batch.rows, tallies)
@@ -113,7 +139,7 @@ class ArchiveWriter:
     def write_articles(self, items: list[ArticleItem], observed_too: Sequence[ArticleItem] = (),
                        rows: dict[str, dict[str, Any]] | None = None,
                        tallies: dict[str, SiteTally] | None = None) -> None:
-        """Upsert one item per URL (see `replaces_content`) and record one view observation each."""
+        """Upsert one item per article (see `replaces_content`) and record one view observation each."""
         self.apply_articles(self.stage_articles(items, observed_too, rows, tallies))
 
     def stage_articles(self, items: list[ArticleItem], observed_too: Sequence[ArticleItem] = (),
@@ -124,11 +150,13 @@ class ArchiveWriter:
         if not items:
             return []
         tallies = {} if tallies is None else tallies
-        known = existing_articles(self.db, [i.url for i in items])
+        self.identify([*items, *observed_too])
+        known = existing_articles(self.db, [item_key(i) for i in items])
         new, changed, unchanged = [], [], []
         for item in items:
-            row = rows[item.url] if rows and item.url in rows else article_row(item, self.run_id)
-            previous = known.get(item.url)
+            key = item_key(item)
+            row = rows[key] if rows and key in rows else article_row(item, self.run_id)
+            previous = known.get(key)
             tally = tallies.setdefault(item.site, SiteTally())
             tally.count_fields(row)
             if previous is not None and not replaces_content(previous, item):
@@ -146,8 +174,8 @@ class ArchiveWriter:
         views = [view_row(i, self.run_id) for i in [*items, *observed_too]]
         return [statement for statement in (
             insert_from_stage(self.db, "articles", new),
-            update_from_stage(self.db, "articles", "url", changed, "articles_changed"),
-            update_from_stage(self.db, "articles", "url", unchanged, "articles_unchanged"),
+            update_from_stage(self.db, "articles", "article_key", changed, "articles_changed"),
+            update_from_stage(self.db, "articles", "article_key", unchanged, "articles_unchanged"),
             insert_from_stage(self.db, "view_counts", views, ignore=True),
         ) if statement]
 
@@ -156,28 +184,31 @@ class ArchiveWriter:
             self.db.execute(statement)
 
     def _keep_version(self, previous: dict[str, Any], replaced_at: str) -> None:
-        version = self.db.execute("select count(*) from article_versions where url = ?",
-                                  [previous["url"]]).fetchone()[0] + 1
+        version = self.db.execute("select coalesce(max(version), 0) from article_versions where article_key = ?",
+                                  [previous["article_key"]]).fetchone()[0] + 1
         self.db["article_versions"].insert(version_row(previous, version, replaced_at, self.run_id))
 
     def write_failures(self, failures: list[FailureItem], tallies: dict[str, SiteTally] | None = None) -> None:
         if not failures:
             return
         tallies = {} if tallies is None else tallies
-        self.db["failures"].insert_all(failure_row(f, self.run_id) for f in failures)
-        for failure in failures:
+        keys = [self.key(f.site, f.url) for f in failures]
+        self.db["failures"].insert_all(failure_row(f, self.run_id, key) for f, key in zip(failures, keys))
+        for failure, key in zip(failures, keys):
             tallies.setdefault(failure.site, SiteTally()).count_failure(failure.kind, failure.reason)
             if failure.http_status in (404, 410) and failure.page_kind == "article":
                 # A known article that is gone: keep it, and say since when it is gone.
-                self.db.execute("update articles set removed_at = ? where (url = ? or fetched_url = ?) "
-                                "and removed_at is null", [failure.observed_at, failure.url, failure.url])
+                self.db.execute("update articles set removed_at = ? where (article_key = ? or fetched_url = ?) "
+                                "and removed_at is null", [failure.observed_at, key, failure.url])
 
     def write_raw_pages(self, pages: list[RawPageItem]) -> None:
         for page in pages:
+            key = self.key(page.site, page.url)
             previous = self.db.execute(
-                "select id, body_sha1 from raw_pages where url = ? and body is not null order by id desc limit 1",
-                [page.url]).fetchone()
-            self.db["raw_pages"].insert(raw_page_row(page, self.run_id, previous))
+                "select id, body_sha1 from raw_pages where article_key = ? and body is not null "
+                "order by id desc limit 1",
+                [key]).fetchone()
+            self.db["raw_pages"].insert(raw_page_row(page, self.run_id, previous, key))
 
     def tally(self, site: str) -> SiteTally:
         return self.tallies.setdefault(site, SiteTally())
@@ -230,7 +261,7 @@ class SQLitePipeline:
             logger.error("%s", exc)
             self.crawler.stats.set_value("portal/exit_code", EXIT_ARCHIVE)
             raise CloseSpider("archive_unusable") from exc
-        self.writer = ArchiveWriter(self.db, self.run_id)
+        self.writer = ArchiveWriter(self.db, self.run_id, self._sites())
         for site in self._sites():
             self.writer.tally(site.slug)
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="archive-writer")
@@ -284,6 +315,7 @@ class SQLitePipeline:
         self.wait_for_writes()
         for (site, _), walk in self.walks.items():
             self.writer.tally(site).walks[walk.stopped_because] += 1
+        count_stats(self.tallies, self.crawler.stats.get_stats())  # generic pages, rejections, limits
         health = health_report(self.tallies, self.floors)
         stats = self.crawler.stats
         unwritten = len(self.articles) + len(self.failures) + len(self.raw_pages)
@@ -333,11 +365,12 @@ class SQLitePipeline:
             # the next one sees an unfinished walk and walks the whole category again. Only live
             # crawls of configured sites walk listings (generic and Wayback runs do not).
             walks_listings = getattr(spider, "source", "live") == "live"
+            # Keyed by the listing's location: a category walked at a former address counts.
             self.db["listing_walks"].upsert_all(
-                [{"site": s.slug, "listing_url": url, "crawl_run_id": self.run_id, "started_at": started,
-                  "completed_at": None, "pages": 0, "stopped_because": None}
+                [{"site": s.slug, "listing_key": site_key(s, url), "listing_url": url, "crawl_run_id": self.run_id,
+                  "started_at": started, "completed_at": None, "pages": 0, "stopped_because": None}
                  for s in sites for url in s.start_urls if walks_listings and getattr(s, "family", "") != "generic"],
-                pk=("site", "listing_url"))
+                pk=("site", "listing_key"))
 
     def flush(self) -> None:
         """Hand the buffered items to the writer thread as one batch (after the batch in flight)."""
@@ -388,12 +421,14 @@ class SQLitePipeline:
     def _complete_walks(self) -> None:
         assert self.db is not None
         finished = now_vn().isoformat(timespec="seconds")
+        sites = {s.slug: s for s in self._sites()}
         for (site, url), walk in self.walks.items():
             completed = finished if walk.stopped_because in CLEAN_WALK_ENDS else None
+            key = site_key(sites[site], url) if site in sites else article_key(site, url)
             self.db.execute(
                 "update listing_walks set completed_at = ?, pages = ?, stopped_because = ? "
-                "where site = ? and listing_url = ? and crawl_run_id = ?",
-                [completed, walk.pages, walk.stopped_because, site, url, self.run_id])
+                "where site = ? and listing_key = ? and crawl_run_id = ?",
+                [completed, walk.pages, walk.stopped_because, site, key, self.run_id])
 
 
 def merge_tally(into: SiteTally, part: SiteTally) -> None:
@@ -409,15 +444,22 @@ def merge_tally(into: SiteTally, part: SiteTally) -> None:
 # --- pure row builders ---------------------------------------------------------------------------
 
 
-def latest_per_url(items: list[ArticleItem]) -> dict[str, ArticleItem]:
-    """One item per URL in a batch: the last live one, else the newest capture (`replaces_content`)."""
+def latest_per_article(items: list[ArticleItem]) -> dict[str, ArticleItem]:
+    """One item per article (`article_key`) in a batch: the last live one, else the newest capture
+    (`replaces_content`)."""
     chosen: dict[str, ArticleItem] = {}
     for item in items:
-        previous = chosen.get(item.url)
+        key = item_key(item)
+        previous = chosen.get(key)
         if previous is None or replaces_content(
                 {"source": previous.source, "captured_at": previous.captured_at, "fetched_at": previous.fetched_at}, item):
-            chosen[item.url] = item
+            chosen[key] = item
     return chosen
+
+
+def site_key(site: Any, url: str) -> str:
+    """The key of a page of `site` (a profile; stand-ins without rules get the default ones)."""
+    return site.key(url) if hasattr(site, "key") else article_key(site.slug, url)
 
 
 def replaces_content(previous: dict[str, Any], item: ArticleItem) -> bool:
@@ -508,13 +550,13 @@ def update_from_stage(db: Database, table: str, pk: str, rows: list[dict[str, An
     return f'update main."{table}" set {assignments} from temp."{name}" as s where main."{table}".[{pk}] = s.[{pk}]'
 
 
-def existing_articles(db: Database, urls: list[str]) -> dict[str, dict[str, Any]]:
-    """The archived rows (content fields) of the given URLs."""
-    marks = ",".join("?" for _ in urls)
+def existing_articles(db: Database, keys: list[str]) -> dict[str, dict[str, Any]]:
+    """The archived rows (content fields) of the given articles, by `article_key`."""
+    marks = ",".join("?" for _ in keys)
     cursor = db.execute(
-        f"select url, title, summary, body_text, authors, category, published_at, content_hash, fetched_at, "
-        f"source, captured_at "
-        f"from articles where url in ({marks})", urls)
+        f"select article_key, url, title, summary, body_text, authors, category, published_at, content_hash, "
+        f"fetched_at, source, captured_at "
+        f"from articles where article_key in ({marks})", keys)
     names = [d[0] for d in cursor.description]
     return {row[0]: dict(zip(names, row)) for row in cursor.fetchall()}
 

@@ -77,19 +77,13 @@ def capture_url(warc_file: str, record_id: str) -> str:
 # --- routing -------------------------------------------------------------------------------------
 
 
-def _netloc(url: str) -> str:
-    """Host and port, lower-cased, without ``www.``: two portals on one host differ by port."""
-    parts = urlsplit(url)
-    host = (parts.hostname or "").removeprefix("www.")
-    return f"{host}:{parts.port}" if parts.port else host
-
-
 def route(url: str, registry: dict[str, SiteProfile]) -> tuple[SiteProfile | None, str]:
     """The profile for a captured URL and the page's kind: (profile, 'article' | 'listing'), or
-    (None, 'generic') when no profile's host and patterns claim it (generic extraction then)."""
-    netloc = _netloc(url)
+    (None, 'generic') when no profile's addresses and patterns claim it (generic extraction then).
+    A profile's addresses are its base URL and aliases, ``www.`` and the scheme aside; two portals
+    on one host differ by port (`SiteProfile.owns`)."""
     for profile in registry.values():
-        if _netloc(profile.base_url) != netloc:
+        if not profile.owns(url):
             continue
         if profile.urls.is_article(url):
             return profile, "article"
@@ -136,9 +130,9 @@ class WarcImporter:
     def __init__(self, db: Database, registry: dict[str, SiteProfile]) -> None:
         self.db, self.registry = db, registry
         self.report = ImportReport()
-        # The crawl's own writer (upsert by canonical URL, versions, view observations, raw pages),
+        # The crawl's own writer (upsert by article key, versions, view observations, raw pages),
         # used without a crawl: no run row, no stats.
-        self.storage = ArchiveWriter(db)
+        self.storage = ArchiveWriter(db, sites=registry.values())
         self.sites_seen: set[str] = set()
         self.arc = False  # whether the file being read is ARC
 
@@ -227,7 +221,8 @@ class WarcImporter:
 
     def _outcome(self, item: ArticleItem) -> str:
         """How storing the item will end, for the report (the storage decides the same way)."""
-        previous = existing_articles(self.db, [item.url]).get(item.url)
+        self.storage.identify([item])
+        previous = existing_articles(self.db, [item.article_key]).get(item.article_key)
         if previous is None:
             return "new"
         if not replaces_content(previous, item):

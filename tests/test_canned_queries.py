@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from pipelines.identity import article_key
 from pipelines.normalize import VN_TZ
 from pipelines.schema import open_archive
 from tests.test_search import (
@@ -84,13 +85,18 @@ def archive_with_views(path: Path, b2_views: int = 7) -> Path:
     write_archive(path, known_rows(), sites=["alpha", "beta", "gamma"])  # gamma: a portal with nothing yet
     db = open_archive(path)
     with db.atomic():
+        a3, b2 = article_key("alpha", "a3"), article_key("beta", "b2")  # as the storage writes them
         db["view_counts"].insert_all([
-            {"url": "a3", "observed_at": "2024-03-10T12:00:00+07:00", "view_count": 100, "crawl_run_id": 1},
-            {"url": "a3", "observed_at": "2024-03-11T12:00:00+07:00", "view_count": 400, "crawl_run_id": 2},
-            {"url": "a3", "observed_at": "2024-03-13T12:00:00+07:00", "view_count": 1000, "crawl_run_id": 3},
-            {"url": "b2", "observed_at": "2024-01-05T12:00:00+07:00", "view_count": b2_views, "crawl_run_id": 1},
+            {"url": "a3", "article_key": a3, "observed_at": "2024-03-10T12:00:00+07:00", "view_count": 100,
+             "crawl_run_id": 1},
+            {"url": "a3", "article_key": a3, "observed_at": "2024-03-11T12:00:00+07:00", "view_count": 400,
+             "crawl_run_id": 2},
+            {"url": "a3", "article_key": a3, "observed_at": "2024-03-13T12:00:00+07:00", "view_count": 1000,
+             "crawl_run_id": 3},
+            {"url": "b2", "article_key": b2, "observed_at": "2024-01-05T12:00:00+07:00", "view_count": b2_views,
+             "crawl_run_id": 1},
         ])
-        db["article_versions"].insert({"url": "b2", "version": 1, "title": "Tiêu đề cũ"})
+        db["article_versions"].insert({"url": "b2", "article_key": b2, "version": 1, "title": "Tiêu đề cũ"})
     db.close()
     return path
 
@@ -127,6 +133,18 @@ def test_view_growth(known: Path) -> None:
         ("2024-03-13T12:00:00+07:00", 1000, 600, 2.0, 300.0),
     ]
     assert run(known, "view_growth", url="nowhere") == []
+    # The article's key works too, and so does any address it was observed at.
+    assert run(known, "view_growth", url=article_key("alpha", "a3")) == run(known, "view_growth", url="a3")
+
+
+def test_view_growth_follows_the_article_across_addresses(tmp_path: Path) -> None:
+    path = archive_with_views(tmp_path / "archive.db")
+    db = open_archive(path)
+    db["view_counts"].insert({"url": "http://old-port/a3", "article_key": article_key("alpha", "a3"),
+                              "observed_at": "2024-03-09T12:00:00+07:00", "view_count": 40, "crawl_run_id": 0})
+    db.close()
+    for address in ("a3", "http://old-port/a3"):
+        assert [r["view_count"] for r in run(path, "view_growth", url=address)] == [40, 100, 400, 1000]
 
 
 def test_search_snippets_with_or_without_diacritics(known: Path) -> None:

@@ -96,7 +96,7 @@ def datasette_json(db: Path, path: str, **params: str) -> dict[str, Any]:
 
 def search_box(db: Path, query: str, **extra: str) -> set[str]:
     """URLs that Datasette's search box on `articles` finds (every page of them)."""
-    data = datasette_json(db, "/archive/articles.json", _search=query, _col="title", _size="max", **extra)
+    data = datasette_json(db, "/archive/articles.json", _search=query, _col="url", _size="max", **extra)
     assert data["filtered_table_rows_count"] == len(data["rows"])
     return {r["url"] for r in data["rows"]}
 
@@ -239,8 +239,8 @@ def test_triggers_keep_both_indexes_current(tmp_path: Path) -> None:
     db = open_archive(path)
     edited = article("u7", "Bình thường", "Nay có thêm tin về phường Đức Thuận.")
     with db.atomic():
-        db["articles"].update("u7", {k: edited[k] for k in ("body_text", "search_text")})
-        db["articles"].delete("u1")
+        db["articles"].update(edited["article_key"], {k: edited[k] for k in ("body_text", "search_text")})
+        db["articles"].delete(article("u1", "", "")["article_key"])  # by the primary key
         db["articles"].insert(article("u8", "Lễ hội mùa Đông", "Mùa đông năm nay."))
     db.close()
     integrity_check(path)

@@ -23,7 +23,7 @@ from crawler.items import ArticleItem
 from crawler.sample_portal import SamplePortalServer
 from crawler.sample_portal.catalog import ground_truth_for
 from crawler.spiders.wayback import capture_time, is_truncated, parse_cdx, strip_toolbar
-from pipelines.storage import latest_per_url, replaces_content
+from pipelines.storage import latest_per_article, replaces_content
 from tests.conftest import REPO_ROOT
 from tests.test_crawl_e2e import rows
 from tests.test_warc import fetch
@@ -241,8 +241,8 @@ def test_source_rules() -> None:
                       captured_at="2025-01-01T00:00:00+07:00")
     new = ArticleItem(site="s", url="u", fetched_at="2025-06-01T00:00:00+07:00", title="b", source="wayback",
                       captured_at="2025-06-01T00:00:00+07:00")
-    assert latest_per_url([new, old])["u"] is new and latest_per_url([old, new])["u"] is new
-    assert latest_per_url([old, live, new])["u"] is live
+    assert latest_per_article([new, old])["s:/u"] is new and latest_per_article([old, new])["s:/u"] is new
+    assert latest_per_article([old, live, new])["s:/u"] is live
     assert not replaces_content({"source": "live", "captured_at": None}, new)
     assert replaces_content({"source": "wayback", "captured_at": old.captured_at}, new)
     assert not replaces_content({"source": "warc", "captured_at": new.captured_at}, old)

@@ -5,7 +5,14 @@ A pager anchor says so by its text (a page number, ``Trang sau``, ``Tiếp``, ``
 block) or its URL (the page number changes in ``?page=N``, ``?Page=N``, ``?pagenumber=N``, a
 Liferay ``..._cur=N``, ``/trang-N.html``, ``/page-N``, ``/page/N/``). ASP.NET pagers are
 ``javascript:__doPostBack('target','Page$N')`` links: they are reported with their event, and
-the spider posts the page's form back to follow them. Pure.
+the spider posts the page's form back to follow them.
+
+A listing whose only pager is one "next" link (``Trang sau``, ``Xem tiếp``, ``Tin cũ hơn``, ``»``,
+``rel="next"``, ``class="next"``...) to a URL of any shape (``tin-tuc.html`` -> ``tin-tuc-2.html``)
+has no company and no page number: such lone next links, and a ``<link rel="next">`` of the head,
+are reported apart (`Pager.follow`), as links to follow at no depth cost but not as evidence that
+the page is a listing. A next label that several anchors of the page carry to different URLs
+("Xem tiếp" under every teaser) is a "read more", never a pager. Pure.
 """
 from __future__ import annotations
 
@@ -24,6 +31,19 @@ from pipelines.normalize import clean_text, fold_for_search
 _NUMBER = re.compile(r"^\[?\s?(\d{1,4})\s?\]?$")
 _CALENDAR_TARGET = re.compile(r"calendar|lich|date|ngay", re.IGNORECASE)
 _CURRENT_CLASSES = re.compile(r"current|active|selected|dang-chon|curr", re.IGNORECASE)
+# Labels (folded) of a next-page link that is alone on its page: the pager labels, and those of
+# "older posts" links that sit alone under a listing. Only a lone one is a pager: the same label
+# on several anchors (to different URLs) is the "read more" of each teaser.
+LONE_NEXT_LABELS = vocab.NEXT_LABELS | frozenset({
+    "xem tiep", "tiep theo", "trang tiep theo", "tin cu hon", "cac tin cu hon", "bai cu hon", "cac bai cu hon",
+    "tin tiep", "trang ke", "trang ke tiep", "ke tiep", "next", "older", "older posts", "older entries",
+    "→", "⟶", "»»", "›", "»", ">", ">>"})
+# Decorations around a next label: "Trang sau »", "Xem tiếp >>", "[Tin cũ hơn]", "Next ›".
+_ARROWS = "»›>→⟶"
+_DECORATION = re.compile(rf"^[\s\[\(.…:{_ARROWS}-]+|[\s\]\).…:{_ARROWS}-]+$")
+_NEXT_CLASS = re.compile(r"next", re.IGNORECASE)
+_PAGER_BLOCK = re.compile(r"pag(?:er|ing|ination|es)\b|phantrang|phan-trang|paging", re.IGNORECASE)
+MAX_NEXT_LABEL_WORDS = 4  # a class="next..." anchor with a longer text is a "next article" teaser
 
 
 @dataclass(frozen=True)
@@ -39,24 +59,112 @@ class PagerLink:
 
 @dataclass(frozen=True)
 class Pager:
-    """A page's pager anchors (in page order) and the blocks that hold them."""
+    """A page's pager anchors (in page order) and the blocks that hold them; `follow`: the lone
+    next-page links (see the module docstring), to follow like a pager but no listing evidence."""
 
     links: tuple[PagerLink, ...]
     blocks: tuple[Any, ...]
+    follow: tuple[PagerLink, ...] = ()
+
+    def next_urls(self) -> list[str]:
+        """Every plain URL the crawl may follow as a next page of this listing, in page order, once."""
+        seen: dict[str, None] = {}
+        for link in (*self.links, *self.follow):
+            if link.url is not None:
+                seen.setdefault(link.url, None)
+        return list(seen)
 
 
 def find_pager(sel: Selector, url: str) -> Pager:
-    """The page's pager: anchors with pager texts that have company or a page-number URL."""
-    candidates = [(a, link) for a in sel.css("a") if (link := _candidate(a, url)) is not None]
+    """The page's pager: anchors with pager texts that have company or a page-number URL, and
+    lone next-page links."""
+    # lxml elements, not parsel selectors: a mega-menu page has hundreds of anchors, and a
+    # selector (and a css("::text") query) per anchor was most of the pager's time.
+    anchors = [(a, _label(a)) for a in sel.root.iter("a")]
+    candidates = [(a, link) for a, label in anchors if (link := _candidate(a, url, label)) is not None]
+    # A next label on several anchors to different URLs ("»" after each teaser) reads "read more":
+    # such an anchor is no company for others, and needs a real pager anchor beside it.
+    targets: dict[str, set[str]] = {}
+    for _, link in candidates:
+        if link.rel == "next" and link.url:
+            targets.setdefault(fold_for_search(link.label), set()).add(link.url)
+    read_more = {id(a) for a, link in candidates
+                 if link.rel == "next" and link.url and len(targets[fold_for_search(link.label)]) > 1}
     counts: dict[int, int] = {}
     blocks: dict[int, Any] = {}
     for anchor, _ in candidates:
+        if id(anchor) in read_more:
+            continue
         for block in _blocks(anchor):
             counts[id(block)] = counts.get(id(block), 0) + 1
             blocks[id(block)] = block
     links = [link for anchor, link in candidates
-             if any(counts.get(id(b), 0) >= 2 for b in _blocks(anchor)) or _url_says_page(link, url)]
-    return Pager(tuple(links), tuple(blocks[k] for k, n in counts.items() if n >= 2))
+             if (counts.get(id(anchor.getparent()), 0) >= 1 if id(anchor) in read_more
+                 else any(counts.get(id(b), 0) >= 2 for b in _blocks(anchor))) or _url_says_page(link, url)]
+    pager_blocks = tuple(blocks[k] for k, n in counts.items() if n >= 2)
+    taken = {link.url for link in links if link.url}
+    follow = tuple(link for link in _lone_next_links(sel, url, anchors, {id(b) for b in pager_blocks})
+                   if link.url not in taken)
+    return Pager(tuple(links), pager_blocks, follow)
+
+
+def _lone_next_links(sel: Selector, page_url: str, anchors: list[tuple[Any, str]],
+                     pager_blocks: set[int]) -> list[PagerLink]:
+    """Next-page links that need no company: an anchor with a next label that no other anchor of
+    the page carries to another URL (or that sits in a pager block), an anchor with
+    ``rel="next"`` or a ``next`` class (one target on the page), and the head's ``<link rel="next">``."""
+    found: list[tuple[str, str, str, bool]] = []  # (signature, label, absolute URL, in a pager block)
+    for anchor, label in anchors:
+        signatures = _next_signatures(anchor, label)
+        if not signatures:
+            continue
+        absolute = _plain_target(anchor.get("href"), page_url)
+        if absolute is not None:
+            in_pager = any(id(b) in pager_blocks or _PAGER_BLOCK.search(f"{b.get('class', '')} {b.get('id', '')}")
+                           for b in _blocks(anchor))
+            found += [(signature, label, absolute, in_pager) for signature in signatures]
+    targets: dict[str, set[str]] = {}
+    for signature, _, absolute, _ in found:
+        targets.setdefault(signature, set()).add(absolute)
+    out: dict[str, PagerLink] = {}
+    for signature, label, absolute, in_pager in found:
+        if (len(targets[signature]) == 1 or in_pager) and not _same_page(absolute, page_url):
+            out.setdefault(absolute, PagerLink(label, "next", None, absolute, None))
+    for href in sel.xpath("//link[contains(concat(' ', normalize-space(translate(@rel, 'NEXT', 'next')), ' '), "
+                          "' next ')]/@href").getall():
+        absolute = _plain_target(href, page_url)
+        if absolute is not None and not _same_page(absolute, page_url):
+            out.setdefault(absolute, PagerLink("", "next", None, absolute, None))
+    return list(out.values())
+
+
+def _next_signatures(anchor: Any, label: str) -> list[str]:
+    """Why an anchor may be a next-page link: its label, its ``rel``, its class (or nothing)."""
+    signatures = []
+    folded = fold_for_search(label)
+    if folded in LONE_NEXT_LABELS or _DECORATION.sub("", folded) in LONE_NEXT_LABELS - {""}:
+        signatures.append("label:" + (_DECORATION.sub("", folded) or folded))
+    if "next" in (anchor.get("rel") or "").lower().split():
+        signatures.append("rel")
+    short = len(folded.split()) <= MAX_NEXT_LABEL_WORDS
+    if short and _NEXT_CLASS.search(anchor.get("class") or ""):
+        signatures.append("class")
+    return signatures
+
+
+def _plain_target(href: str | None, page_url: str) -> str | None:
+    """The absolute same-site URL of a plain link (no fragment), unless it is a trap."""
+    href = (href or "").strip()
+    if not href or href.startswith("#") or href.lower().startswith(("javascript:", "mailto:", "tel:")):
+        return None
+    absolute = urldefrag(urljoin(page_url, href))[0]
+    if not same_site(absolute, page_url) or trap_reason(absolute):
+        return None
+    return absolute
+
+
+def _same_page(url: str, page_url: str) -> bool:
+    return urldefrag(url)[0].rstrip("/") == urldefrag(page_url)[0].rstrip("/")
 
 
 def current_page(pager: Pager, url: str) -> int:
@@ -80,13 +188,16 @@ def next_link(links: list[PagerLink], current: int) -> PagerLink | None:
             or next((l for l in links if l.number == current + 1), None))
 
 
-def _candidate(anchor: Selector, page_url: str) -> PagerLink | None:
-    label = clean_text(" ".join(anchor.css("::text").getall())) or clean_text(
-        anchor.attrib.get("title") or anchor.attrib.get("aria-label") or "")
-    rel, number = _kind(label, anchor.attrib.get("rel", ""))
+def _label(anchor: Any) -> str:
+    """What an anchor (an lxml element) shows: its text, else its title or aria-label."""
+    return clean_text(" ".join(anchor.itertext())) or clean_text(anchor.get("title") or anchor.get("aria-label") or "")
+
+
+def _candidate(anchor: Any, page_url: str, label: str) -> PagerLink | None:
+    rel, number = _kind(label, anchor.get("rel") or "")
     if rel is None:
         return None
-    href = (anchor.attrib.get("href") or "").strip()
+    href = (anchor.get("href") or "").strip()
     postback = POSTBACK_RE.search(href)
     if postback:
         event = (postback.group(1), postback.group(2))
@@ -122,9 +233,9 @@ def _pager_event(event: tuple[str, str], number: int | None) -> bool:
     return argument.isdigit() and (int(argument) == number or int(argument) < 1000)
 
 
-def _blocks(anchor: Selector) -> list[Any]:
+def _blocks(anchor: Any) -> list[Any]:
     """The anchor's parent and grandparent: the small block a pager sits in."""
-    parent = anchor.root.getparent()
+    parent = anchor.getparent()
     grand = parent.getparent() if parent is not None else None
     return [b for b in (parent, grand) if b is not None]
 

@@ -21,10 +21,12 @@ from crawler.profiles.model import (
     SiteProfile,
     UrlRules,
 )
+from pipelines.identity import DEFAULT_RULES, IdentityRules
 
 __all__ = [
     "ProfileError",
     "UnknownSiteError",
+    "family_identities",
     "load_families",
     "load_sites",
     "select_sites",
@@ -37,8 +39,9 @@ PAGINATION_KINDS = {"postback", "link"}
 BYLINE_KINDS = {"last_paragraph", "none"}
 SITE_KEYS = {
     "name", "family", "base_url", "base_url_setting", "mount", "start_paths", "start_urls",
-    "enabled", "province", "unit", "level", "notes", "urls", "listing", "article",
+    "enabled", "province", "unit", "level", "notes", "urls", "listing", "article", "aliases",
 }
+FAMILY_KEYS = {"name", "urls", "listing", "article", "notes", "identity"}
 
 
 class ProfileError(ValueError):
@@ -59,6 +62,17 @@ def load_families(directory: str | Path) -> dict[str, FamilyProfile]:
         data = _read_toml(path)
         families[path.stem] = _family_from_dict(path.stem, data, str(path))
     return families
+
+
+def family_identities(directory: str | Path) -> dict[str, IdentityRules]:
+    """Each family's identity rules alone (what the archive's key migration needs), read from
+    `<family>.toml`'s `[identity]` table; families without one get the default rules."""
+    directory = Path(directory)
+    rules = {}
+    for path in sorted(directory.glob("*.toml")) if directory.is_dir() else []:
+        data = _read_toml(path)
+        rules[path.stem] = _identity(data.get("identity"), str(path))
+    return rules
 
 
 def load_sites(
@@ -104,7 +118,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 
 def _family_from_dict(family: str, data: dict[str, Any], source: str) -> FamilyProfile:
-    _check_keys(data, {"name", "urls", "listing", "article", "notes"}, source, "")
+    _check_keys(data, FAMILY_KEYS, source, "")
     return FamilyProfile(
         family=family,
         name=_required_str(data, "name", source),
@@ -112,7 +126,14 @@ def _family_from_dict(family: str, data: dict[str, Any], source: str) -> FamilyP
         listing=_build(ListingRules, data.get("listing", {}), source, "listing"),
         article=_build(ArticleRules, data.get("article", {}), source, "article"),
         source=source,
+        identity=_identity(data.get("identity"), source),
     )
+
+
+def _identity(data: Any, source: str) -> IdentityRules:
+    """The `[identity]` table. A family-wide property on purpose: no site overrides it, so that
+    the archive's key migration, which knows only each site's family, computes the same keys."""
+    return DEFAULT_RULES if data is None else _build(IdentityRules, data, source, "identity")
 
 
 def _site_from_dict(
@@ -149,7 +170,24 @@ def _site_from_dict(
         unit=str(entry.get("unit", "")),
         level=str(entry.get("level", "")),
         notes=str(entry.get("notes", "")),
+        aliases=_aliases(entry, source, where),
+        identity=family.identity,
     )
+
+
+def _aliases(entry: dict[str, Any], source: str, where: str) -> tuple[str, ...]:
+    """The site's other addresses: http(s) URLs (``https://www.x.gov.vn``, ``http://old-host.gov.vn``)."""
+    aliases = []
+    for alias in _str_list(entry.get("aliases", []), source, where, "aliases"):
+        parts = urlsplit(alias.strip())
+        try:
+            parts.port  # noqa: B018 - raises ValueError on a malformed port
+        except ValueError:
+            raise ProfileError(f"{source}: [{where}] aliases: invalid port in {alias!r}") from None
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ProfileError(f"{source}: [{where}] aliases: not an http(s) URL: {alias!r}")
+        aliases.append(alias.strip().rstrip("/"))
+    return tuple(aliases)
 
 
 def _base_url(entry: dict[str, Any], settings: Mapping[str, Any], source: str, where: str) -> str:
@@ -228,6 +266,10 @@ def _build(cls: type, data: Any, source: str, where: str) -> Any:
         kind = str(known[key].type)  # annotations are strings here (PEP 563)
         if kind.startswith("tuple"):
             values[key] = tuple(_str_list(value, source, where, key))
+        elif kind == "bool":
+            if not isinstance(value, bool):
+                raise ProfileError(f"{source}: [{where}] {key}: must be true or false")
+            values[key] = value
         elif kind == "int":
             if not isinstance(value, int) or value < 0:
                 raise ProfileError(f"{source}: [{where}] {key}: must be a non-negative integer")

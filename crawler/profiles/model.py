@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from pipelines.identity import DEFAULT_RULES, IdentityRules, article_key, at_address, rebase
+
 
 @dataclass(frozen=True)
 class UrlRules:
@@ -83,6 +85,8 @@ class FamilyProfile:
     listing: ListingRules
     article: ArticleRules
     source: str = ""  # file the profile came from, for messages
+    # How the platform spells one page differently (pipelines/identity.py): the `[identity]` table.
+    identity: IdentityRules = DEFAULT_RULES
 
 
 @dataclass(frozen=True)
@@ -103,10 +107,35 @@ class SiteProfile:
     level: str = ""
     notes: str = ""
     extra: dict[str, str] = field(default_factory=dict, compare=False)
+    # The site's other addresses (former hosts, other schemes or ports), as URLs; `base_url` is
+    # the current one. Its articles keep one key at any of them (pipelines/identity.py).
+    aliases: tuple[str, ...] = ()
+    identity: IdentityRules = DEFAULT_RULES
 
     @property
     def host(self) -> str:
         return urlsplit(self.base_url).hostname or ""
+
+    @property
+    def addresses(self) -> tuple[str, ...]:
+        return (self.base_url, *self.aliases)
+
+    @property
+    def hosts(self) -> tuple[str, ...]:
+        """Every host name the site answers at (as written: the spider's allowed domains)."""
+        return tuple(dict.fromkeys(urlsplit(a).hostname or "" for a in self.addresses))
+
+    def key(self, url: str) -> str:
+        """The archive's key of the page at `url` on this site (`pipelines.identity.article_key`)."""
+        return article_key(self.slug, url, self.identity)
+
+    def owns(self, url: str) -> bool:
+        """Whether `url` is at one of the site's addresses (`pipelines.identity.at_address`)."""
+        return any(at_address(url, address) for address in self.addresses)
+
+    def current_url(self, url: str) -> str:
+        """A stored address of this site's page, at the site's current address (`base_url`)."""
+        return rebase(url, self.base_url)
 
 
 def _path_and_query(url: str) -> str:

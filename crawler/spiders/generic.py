@@ -2,12 +2,18 @@
 
 `GenericCrawlMixin` walks a portal nobody has written a profile for, from one URL: it follows
 same-site links (canonical URLs, each requested once, traps skipped: see
-`crawler.generic.urls.trap_reason`), pager links without spending depth, and ASP.NET postback
-pagers by posting the page's form back (with `crawler.pages.listing.ListingPage`). Every page is
-classified (`crawler.generic.classify`); articles become `ArticleItem`s of the synthetic site,
-the other kinds are only counted (``portal/<slug>/generic/pages/<kind>``). Bounded by a page
+`crawler.generic.urls.trap_reason`), pager links and lone next-page links (`Pager.follow`)
+without spending depth, and ASP.NET postback pagers by posting the page's form back (with
+`crawler.pages.listing.ListingPage`). A followed link's text and headline flag travel with its
+request (``via``) and reach `GenericPage` as its `referrer`. Every page is stored raw first, then
+classified (`crawler.generic.classify`); articles become `ArticleItem`s of the synthetic site, the
+other kinds are only counted (``portal/<slug>/generic/pages/<kind>``, and why each was not an
+article: ``.../generic/rejected/<reason>``). A page whose extraction raises is kept raw and
+recorded as a failure (``extract``, ``exception:<Type>``); the crawl goes on. Bounded by a page
 budget and a link depth: ``PORTAL_GENERIC_MAX_PAGES`` / ``PORTAL_GENERIC_MAX_DEPTH``, or the
-``max_pages`` / ``max_depth`` spider arguments.
+``max_pages`` / ``max_depth`` spider arguments; what they cut is counted
+(``.../generic/skipped/page_limit`` and ``depth_limit``, distinct URLs), logged as a warning when
+the crawl closes, and reported in the run's problems (`pipelines.outcome`).
 """
 from __future__ import annotations
 
@@ -15,11 +21,12 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any, AsyncIterator, Iterator, Mapping
 
 import scrapy
+from scrapy import signals
 
-from crawler.generic import ARTICLE, LISTING, GenericPage, canonicalize_url, same_site, trap_reason
+from crawler.generic import ARTICLE, LISTING, GenericPage, Link, canonicalize_url, same_site, trap_reason
 from crawler.generic.pagination import current_page, next_link
 from crawler.generic.urls import article_url_hint
-from crawler.items import article_item
+from crawler.items import FailureItem, article_item
 from crawler.pages.listing import ListingPage, NextPostback
 from crawler.profiles import ProfileError
 from pipelines.normalize import now_vn
@@ -33,6 +40,9 @@ DEFAULT_MAX_PAGES = 2000
 DEFAULT_MAX_DEPTH = 6
 PRIORITY_PAGER, PRIORITY_ARTICLE, PRIORITY_OTHER = 30, 20, 0
 LIMIT_ARGS = ("max_pages", "max_depth")
+# A followed link's text travels with its request (evidence for the page's title): bounded, so
+# that a scheduler holding many thousands of requests stays small.
+MAX_VIA_CHARS = 300
 
 
 def check_generic_args(spargs: Mapping[str, str]) -> None:
@@ -61,6 +71,7 @@ class GenericCrawlMixin:
         self.generic_max_pages = DEFAULT_MAX_PAGES
         self.generic_max_depth = DEFAULT_MAX_DEPTH
         self._generic_seen: set[str] = set()
+        self._generic_deep: set[str] = set()  # URLs left out by the depth limit (and not reached since)
         self._generic_postbacks: set[tuple[str, int]] = set()
         self._generic_scheduled = 0
 
@@ -72,44 +83,98 @@ class GenericCrawlMixin:
                                         self.settings.getint("PORTAL_GENERIC_MAX_DEPTH", DEFAULT_MAX_DEPTH))
         self.logger.info("Generic crawl of %s [%s] from %s: at most %d pages, link depth %d", site.host, site.slug,
                          site.start_urls[0], self.generic_max_pages, self.generic_max_depth)
+        stats = self.crawler.stats
+        stats.set_value(f"portal/{site.slug}/generic/limit/page_limit", self.generic_max_pages)
+        stats.set_value(f"portal/{site.slug}/generic/limit/depth_limit", self.generic_max_depth)
+        self.crawler.signals.connect(self._generic_closed, signal=signals.spider_closed)
         for url in site.start_urls:
             request = self._generic_request(url, site, 0, PRIORITY_PAGER)
             if request is not None:
                 yield request
 
-    def parse_generic(self, response: Response, site: SiteProfile, depth: int) -> Iterator[Any]:
+    def parse_generic(self, response: Response, site: SiteProfile, depth: int,
+                      via: tuple[str, bool] | None = None) -> Iterator[Any]:
         if not _is_html(response):
             self._generic_count(site, "pages/not_html")
             return
         self._generic_seen.add(canonicalize_url(response.url))  # the target of a redirect
-        page = GenericPage(response.url, response.text, now=now_vn())  # type: ignore[attr-defined]
-        kind = page.verdict.kind
+        referrer = Link(response.url, via[0], via[1]) if via is not None else None
+        page: GenericPage | None = None
+        try:
+            page = GenericPage(response.url, response.text, now=now_vn(), referrer=referrer)  # type: ignore[attr-defined]
+            verdict = page.verdict
+        except Exception as exc:  # noqa: BLE001 - a page nobody foresaw (or a bug): keep it, say so, go on
+            # Kept all the same (kind "error": its verdict is unknown), with a failure saying why.
+            # A page whose verdict was "article" and whose fields raised is kept as "article"
+            # (below), so that `scrapy reextract` retries it after a fix.
+            yield self._raw_page(response, site, "error")  # type: ignore[attr-defined]
+            self._generic_count(site, "pages/error")
+            yield self._generic_crash(response, site, exc, "verdict")
+            if page is not None:
+                yield from self._generic_follow(response, page, site, depth)
+            return
+        kind = verdict.kind
         yield self._raw_page(response, site, kind)  # type: ignore[attr-defined]
         self._generic_count(site, f"pages/{kind}")
         if kind == LISTING:
             self.crawler.stats.inc_value(f"portal/{site.slug}/listing_pages")
         if kind == ARTICLE:
-            self.logger.debug("Article %s [%s]: %s", response.url, site.slug, page.verdict.reason)
-            yield article_item(site.slug, page.fields, now_vn().isoformat(timespec="seconds"), response.status,
-                               response.url)
-        yield from self._generic_links(page, site, depth)
-        yield from self._generic_postback(response, page, site, depth)
+            self.logger.debug("Article %s [%s]: %s", response.url, site.slug, verdict.reason)
+            try:
+                fields = page.fields
+            except Exception as exc:  # noqa: BLE001 - as above: the raw page is stored already
+                yield self._generic_crash(response, site, exc, "fields")
+            else:
+                yield article_item(site.slug, fields, now_vn().isoformat(timespec="seconds"), response.status,
+                                   response.url)
+        else:
+            self._generic_count(site, f"rejected/{rejection_key(verdict.reason)}")
+        yield from self._generic_follow(response, page, site, depth)
+
+    def _generic_follow(self, response: Response, page: GenericPage, site: SiteProfile,
+                        depth: int) -> Iterator[scrapy.Request]:
+        """The page's links and postback pager; a page whose links cannot be read is a dead end."""
+        try:
+            requests = [*self._generic_links(page, site, depth), *self._generic_postback(response, page, site, depth)]
+        except Exception as exc:  # noqa: BLE001 - the page is stored and its failure recorded already
+            self.logger.warning("Links of %s [%s] could not be read: %r", response.url, site.slug, exc)
+            self._generic_count(site, "links_unreadable")
+            return
+        yield from requests
+
+    def _generic_crash(self, response: Response, site: SiteProfile, exc: Exception, stage: str) -> FailureItem:
+        """A page whose extraction raised: a logged error and an ``extract`` failure, like the
+        profile path's (crawler/middlewares.py), so that the run reports it."""
+        self.logger.error("Extraction failed on %s [%s] (%s): %r", response.url, site.slug, stage, exc,
+                          exc_info=exc)
+        self.crawler.stats.inc_value(f"portal/{site.slug}/extraction_errors")
+        return self._failure(site, response.url, "extract", f"exception:{type(exc).__name__}",  # type: ignore[attr-defined]
+                             response.status, detail=f"{stage}: {exc!r}"[:500])
 
     # --- following --------------------------------------------------------------------------
 
     def _generic_links(self, page: GenericPage, site: SiteProfile, depth: int) -> Iterator[scrapy.Request]:
-        pager = {canonicalize_url(link.url) for link in page.pager.links if link.url}
+        # The next pages of a listing cost no depth (whatever their URLs look like: a lone
+        # "Trang sau" to tin-tuc-2.html too), and come first, before the budget goes to the rest.
+        pager = set()
+        for next_url in page.pager.next_urls():
+            url = canonicalize_url(next_url)
+            pager.add(url)
+            request = self._generic_request(url, site, depth, PRIORITY_PAGER)
+            if request is not None:
+                yield request
         for link in page.links:
             url = canonicalize_url(link.url)
-            if url in pager:  # the next pages of a listing cost no depth
-                request = self._generic_request(url, site, depth, PRIORITY_PAGER)
-            else:
-                wanted = link.headline or article_url_hint(url)
-                request = self._generic_request(url, site, depth + 1, PRIORITY_ARTICLE if wanted else PRIORITY_OTHER)
+            if url in pager:
+                continue
+            wanted = link.headline or article_url_hint(url)
+            request = self._generic_request(url, site, depth + 1, PRIORITY_ARTICLE if wanted else PRIORITY_OTHER,
+                                            via=(link.text[:MAX_VIA_CHARS], link.headline))
             if request is not None:
                 yield request
 
-    def _generic_request(self, url: str, site: SiteProfile, depth: int, priority: int) -> scrapy.Request | None:
+    def _generic_request(self, url: str, site: SiteProfile, depth: int, priority: int,
+                         via: tuple[str, bool] | None = None) -> scrapy.Request | None:
         url = canonicalize_url(url)
         if url in self._generic_seen or not same_site(url, site.base_url):
             return None
@@ -119,13 +184,22 @@ class GenericCrawlMixin:
             self._generic_count(site, f"skipped/{reason}")
             return None
         if depth > self.generic_max_depth:
-            self._generic_count(site, "skipped/depth_limit")
+            if url not in self._generic_deep:  # each URL counted once (it may be reached later, nearer)
+                self._generic_deep.add(url)
+                self._generic_count(site, "skipped/depth_limit")
             return None
         if not self._generic_budget(site):
+            self._generic_seen.add(url)  # never requested now: counted once
             return None
         self._generic_seen.add(url)
+        if url in self._generic_deep:  # too deep by one path, reached by a shorter one
+            self._generic_deep.discard(url)
+            self.crawler.stats.inc_value(f"portal/{site.slug}/generic/skipped/depth_limit", -1)
+        cb_kwargs: dict[str, Any] = {"site": site, "depth": depth}
+        if via is not None:
+            cb_kwargs["via"] = via
         return scrapy.Request(url, self.parse_generic, errback=self.on_error,  # type: ignore[attr-defined]
-                              cb_kwargs={"site": site, "depth": depth}, priority=priority)
+                              cb_kwargs=cb_kwargs, priority=priority)
 
     def _generic_postback(self, response: Response, page: GenericPage, site: SiteProfile,
                           depth: int) -> Iterator[scrapy.Request]:
@@ -136,9 +210,11 @@ class GenericCrawlMixin:
         current = current_page(page.pager, response.url)
         nxt = next_link(links, current)
         key = (canonicalize_url(response.url), current)
-        if nxt is None or key in self._generic_postbacks or not self._generic_budget(site):
+        if nxt is None or key in self._generic_postbacks:
             return
         self._generic_postbacks.add(key)
+        if not self._generic_budget(site):
+            return
         listing = replace(site.listing, next_labels=(nxt.label,))
         target = ListingPage(response.url, response.text, replace(site, listing=listing)).next_page()  # type: ignore[attr-defined]
         if isinstance(target, NextPostback):
@@ -160,6 +236,22 @@ class GenericCrawlMixin:
 
     def _generic_count(self, site: SiteProfile, key: str) -> None:
         self.crawler.stats.inc_value(f"portal/{site.slug}/generic/{key}")
+
+    def _generic_closed(self, spider: Any, reason: str) -> None:
+        """Say what the limits cut, in numbers (the run's problems say it too: pipelines.outcome)."""
+        stats = self.crawler.stats
+        for site in self.sites:
+            for limit, argument in (("page_limit", "max_pages"), ("depth_limit", "max_depth")):
+                skipped = stats.get_value(f"portal/{site.slug}/generic/skipped/{limit}", 0)
+                if skipped:
+                    value = stats.get_value(f"portal/{site.slug}/generic/limit/{limit}")
+                    self.logger.warning("Generic crawl of %s stopped by its %s (%s): %d links not followed; "
+                                        "raise -a %s", site.host, limit.replace("_", " "), value, skipped, argument)
+
+
+def rejection_key(reason: str) -> str:
+    """A verdict's reason as a stats key: ``headlines:12`` counts as ``headlines``."""
+    return (reason.split(":", 1)[0] or "unknown").replace("/", "_")
 
 
 def _limit(argument: str | None, default: int) -> int:

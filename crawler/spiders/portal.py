@@ -15,6 +15,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, AsyncIterator, Iterator
 
 import scrapy
+from scrapy.exceptions import IgnoreRequest
+from twisted.internet.defer import CancelledError
 
 from crawler.incremental import IncrementalPolicy, SitePlan, plan_site
 from crawler.items import FailureItem, ListingWalkItem, RawPageItem, article_item
@@ -32,6 +34,12 @@ if TYPE_CHECKING:
     from scrapy.http import Response, TextResponse
     from scrapy.settings import BaseSettings
     from twisted.python.failure import Failure
+
+try:  # recent Scrapy wraps the CancelledError of a download into its own exception
+    from scrapy.exceptions import DownloadCancelledError
+    _CANCELLED: tuple[type[BaseException], ...] = (DownloadCancelledError, CancelledError)
+except ImportError:  # pragma: no cover - older Scrapy
+    _CANCELLED = (CancelledError,)
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
 LISTING_PRIORITY = -10
@@ -60,13 +68,13 @@ class PortalSpider(WaybackMixin, GenericCrawlMixin, scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
         spider.sites = resolve_sites(settings, spider.site, spider.start_url)
-        spider.allowed_domains = sorted({s.host for s in spider.sites})
+        spider.allowed_domains = sorted({host for s in spider.sites for host in s.hosts})  # with aliases
         spider.max_pages = settings.getint("PORTAL_MAX_LISTING_PAGES")
         spider.policy = IncrementalPolicy.from_settings(settings, spider.full)
         # Read before the storage pipeline opens this run: the plan must describe earlier runs.
         spider.state = CrawlState(settings.get("ARCHIVE_DB") or "archive.db")
         now = now_vn()
-        spider.plans = {s.slug: plan_site(spider.state, spider.policy, s.slug, now) for s in spider.sites}
+        spider.plans = {s.slug: plan_site(spider.state, spider.policy, s, now) for s in spider.sites}
         return spider
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
@@ -111,7 +119,7 @@ class PortalSpider(WaybackMixin, GenericCrawlMixin, scrapy.Spider):
             yield self._failure(site, response.url, "extract", "no_article_links", response.status, page_kind="listing")
             yield self._walk_end(site, walk, page_no, "no_links")
             return
-        known = self.state.known(links)
+        known = self.state.known(links, site)  # by article key: at any address of the site
         for url in links:
             if url not in known or self.policy.full:
                 yield self._article_request(url, site)
@@ -140,7 +148,10 @@ class PortalSpider(WaybackMixin, GenericCrawlMixin, scrapy.Spider):
     # --- articles -------------------------------------------------------------------------------
 
     def _article_request(self, url: str, site: SiteProfile) -> scrapy.Request:
-        return scrapy.Request(url, self.parse_article, errback=self.on_error, cb_kwargs={"site": site})
+        # allow_offsite: an article the portal now redirects to another site (a district portal
+        # merged into its province's) is followed there and stored as moved (pipelines/identity.py).
+        return scrapy.Request(url, self.parse_article, errback=self.on_error, cb_kwargs={"site": site},
+                              meta={"allow_offsite": True})
 
     def parse_article(self, response: Response, site: SiteProfile) -> Iterator[Any]:
         yield self._raw_page(response, site, "article")
@@ -155,8 +166,10 @@ class PortalSpider(WaybackMixin, GenericCrawlMixin, scrapy.Spider):
             self.crawler.stats.inc_value(f"portal/{site.slug}/skipped/{reason}")
             yield self._failure(site, response.url, "extract", reason, response.status)
             return
+        # The address asked for, before any redirect: the storage tells a move to another site.
+        requested = response.meta.get("redirect_urls", [response.url])[0]
         yield article_item(site.slug, page.extract(), now_vn().isoformat(timespec="seconds"), response.status,
-                           response.url)
+                           requested)
 
     # --- failures and bookkeeping ---------------------------------------------------------------
 
@@ -166,13 +179,17 @@ class PortalSpider(WaybackMixin, GenericCrawlMixin, scrapy.Spider):
         slug = site.slug if site else "?"
         response = getattr(failure.value, "response", None)
         status = getattr(response, "status", None)
-        kind, reason = ("http", f"http_{status}") if status else ("network", type(failure.value).__name__)
+        kind, reason, detail = _failure_kind(failure.value, request, status, self.settings)
         listing = "walk" in request.cb_kwargs
-        self.logger.warning("Request failed [%s] %s: %s", slug, request.url, reason)
+        if kind == "robots":  # the portal asked not to be crawled there: obeyed, not an error
+            self.logger.info("Refused by robots.txt [%s] %s", slug, request.url)
+        else:
+            self.logger.warning("Request failed [%s] %s: %s", slug, request.url, reason)
         self.crawler.stats.inc_value(f"portal/{slug}/request_failed")
+        self.crawler.stats.inc_value(f"portal/{slug}/failed/{kind}")
         if response is not None and site is not None:
             yield self._raw_page(response, site, "error")
-        yield self._failure(site, request.url, kind, reason, status, detail=str(failure.value)[:500],
+        yield self._failure(site, request.url, kind, reason, status, detail=detail[:500],
                             page_kind="listing" if listing else "article")
         if listing and site is not None:
             yield self._walk_end(site, request.cb_kwargs["walk"], request.cb_kwargs["page_no"], "error")
@@ -199,3 +216,25 @@ class PortalSpider(WaybackMixin, GenericCrawlMixin, scrapy.Spider):
 
 def _is_html(response: Response) -> bool:
     return hasattr(response, "text") and b"html" in (response.headers.get("Content-Type") or b"text/html").lower()
+
+
+def _failure_kind(error: BaseException, request: Any, status: int | None, settings: Any) -> tuple[str, str, str]:
+    """A failed request's ``failures`` kind, reason and detail.
+
+    ``http`` (an error status), ``robots`` (Scrapy's RobotsTxtMiddleware refused the URL: it
+    raises IgnoreRequest("Forbidden by robots.txt"), which reaches the errback), ``too_large``
+    (the download passed the size limit, PORTAL_MAX_PAGE_BYTES: Scrapy's HTTP/1.1 handler logs
+    "... larger than download max size ..." and cancels the download while it streams, both on a
+    Content-Length above the limit and on a chunked body that grows past it; the errback sees a
+    DownloadCancelledError, a Twisted CancelledError in older Scrapy), else ``network``.
+    """
+    detail = str(error)
+    if status:
+        return "http", f"http_{status}", detail
+    if isinstance(error, IgnoreRequest) and "robots.txt" in detail.lower():
+        return "robots", "robots_txt", detail or "Forbidden by robots.txt"
+    if isinstance(error, _CANCELLED):
+        limit = request.meta.get("download_maxsize") or settings.getint("DOWNLOAD_MAXSIZE")
+        return ("too_large", f"max_page_bytes:{limit}",
+                detail or f"the response grew past PORTAL_MAX_PAGE_BYTES ({limit} bytes): download abandoned")
+    return "network", type(error).__name__, detail
