@@ -49,6 +49,9 @@ class ArticleItem:
     provenance: dict[str, str] = field(default_factory=dict)
     """Which rule produced each field, e.g. ``{"title": "profile:.tandan-title-view h1"}``."""
 
+    attachments: list[dict[str, str]] = field(default_factory=list)
+    """Documents the article links to, ``{"url": ..., "text": ...}`` (a notice's content may be only that)."""
+
     http_status: int | None = None
     fetched_url: str | None = None
     """The URL that was requested (the listing's link), when it differs from the canonical ``url``."""
@@ -95,7 +98,7 @@ def article_item(site: str, fields: ArticleFields, fetched_at: str, http_status:
         body_text=fields.body_text, category=fields.category, date_raw=fields.date_raw,
         views_raw=fields.views_raw, byline_raw=fields.byline_raw, source_raw=fields.source_raw,
         date_in_url=fields.date_in_url,
-        provenance=dict(fields.provenance), http_status=http_status,
+        provenance=dict(fields.provenance), attachments=list(fields.attachments), http_status=http_status,
         fetched_url=requested_url if requested_url != fields.url else None,
     )
 

@@ -36,7 +36,7 @@ GENERIC_PREFIX = "generic-"
 REBUILT_COLUMNS = (
     "title", "summary", "body_text", "authors", "category", "published_at", "published_date",
     "published_precision", "date_raw", "view_count", "views_raw", "byline_raw", "source_name", "source_raw",
-    "date_in_url", "provenance", "content_hash", "search_text",
+    "date_in_url", "provenance", "content_hash", "search_text", "attachments",
 )
 
 
@@ -68,14 +68,21 @@ class StoredPage:
     html: str
 
 
+# Raw pages worth reading again: articles, pages an earlier extractor judged no article (a
+# better one may see an article there), and pages whose extraction crashed (stored as "error"
+# with HTTP 200). Listing pages and HTTP error pages are never articles.
+REREAD = "(kind in ('article', 'other') or (kind = 'error' and status between 200 and 299))"
+
+
 def latest_article_pages(db: Database, site: str | None) -> Iterator[StoredPage]:
-    """The newest stored article page of every article (of one site, or all), decoded to text."""
+    """The newest stored page of every article, and of every other page that could be one (see
+    `REREAD`), of one site or all, decoded to text."""
     where, params = ("and r.site = ?", [site]) if site else ("", [])
     rows = db.execute(
         f"""select r.url, r.site, r.fetched_at, r.status, r.content_type, r.encoding,
                    coalesce(r.body, b.body)
             from raw_pages r left join raw_pages b on b.id = r.same_as
-            where r.id in (select max(id) from raw_pages where kind = 'article'
+            where r.id in (select max(id) from raw_pages where {REREAD}
                            group by site, coalesce(article_key, url)) {where}
             order by r.id""", params)
     for url, site_slug, fetched_at, status, content_type, encoding, body in rows:

@@ -79,6 +79,7 @@ def article_row(item: ArticleItem, run_id: int | None) -> dict[str, Any]:
         "search_text": search_text(item.title, item.summary, item.body_text),
         "source": item.source, "capture_url": item.capture_url, "captured_at": item.captured_at,
         "moved_to": item.moved_to,
+        "attachments": json.dumps(item.attachments, ensure_ascii=False),
     }
     row["content_hash"] = content_hash(row)
     return row

@@ -157,6 +157,13 @@ def m009_article_identity(db: Database) -> None:
     rekey_archive(db, archive_rules(db))
 
 
+@migrations()
+def m010_attachments(db: Database) -> None:
+    """The documents an article links to (pdf, doc, xls...), as a JSON list of {url, text}: some
+    notices are only their attachment."""
+    db["articles"].add_column("attachments", str, not_null_default="[]")
+
+
 def open_archive(path: str | Path, timeout: float = 30.0, shared: bool = False) -> Database:
     """Open (creating if needed) the archive: WAL mode, migrations applied.
 

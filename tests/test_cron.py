@@ -304,3 +304,29 @@ def test_reextract_rebuilds_generic_mode_rows(tmp_path: Path) -> None:
     assert out.returncode == 0, out.stderr[-2000:]
     assert f"articles changed:   {len(original)}" in out.stdout and "skipped" not in out.stdout
     assert content(db) == original
+
+
+def test_reextract_finds_articles_an_earlier_extractor_rejected_or_crashed_on(tmp_path: Path) -> None:
+    """Raw pages judged no article ("other") or whose extraction crashed ("error", HTTP 200) are read
+    again: after a fix, `scrapy reextract` archives what the old extractor missed."""
+    from tests.generic_sites import PORTALS, generic_crawl_command, serve
+
+    db = tmp_path / "archive.db"
+    with serve(sorted(PORTALS)[0]) as (server, site):
+        result = subprocess.run(generic_crawl_command(server.url + site.home, str(db)), cwd=REPO_ROOT,
+                                capture_output=True, text=True, timeout=240)
+    assert result.returncode == 0, result.stderr[-2000:]
+    original = content(db)
+    conn = sqlite3.connect(db)
+    keys = [k for (k,) in conn.execute("select article_key from articles order by article_key")]
+    half = keys[: len(keys) // 2]
+    marks = ",".join("?" for _ in keys)
+    conn.execute(f"update raw_pages set kind = 'other' where article_key in ({marks})", keys)
+    conn.execute(f"update raw_pages set kind = 'error' where article_key in ({','.join('?' for _ in half)})", half)
+    conn.execute(f"delete from articles where article_key in ({marks})", keys)
+    conn.commit()
+    conn.close()
+    out = subprocess.run([sys.executable, "-m", "scrapy", "reextract", "-s", f"ARCHIVE_DB={db}"], cwd=REPO_ROOT,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert content(db) == original

@@ -112,3 +112,22 @@ def test_markup_nested_deeper_than_the_recursion_limit() -> None:
     p = page(f'<div class="content"><h1>Một bài viết lồng rất sâu</h1><p>Đăng lúc: 08:45 14/03/2024</p>{body}</div>')
     assert p.verdict.kind == ARTICLE
     assert p.fields.body_text.count("Đoạn văn bản") >= 1000
+
+
+def test_attachments_reach_the_archive(tmp_path) -> None:
+    import json
+
+    from crawler.items import article_item
+    from pipelines.normalizing import normalize_article
+    from pipelines.schema import open_archive
+    from pipelines.storage import ArchiveWriter
+
+    p = page(f'<div class="snCenter">{category_row("(14.04.2019 17:09)")}<p class="Title">Quyết định công bố '
+             f'thủ tục hành chính mới</p><p>Tải về: <a href="/Documents/qd-123.pdf">Quyết định số 123</a></p>'
+             f'{RELATED}</div>')
+    item = article_item("generic-huyen", p.fields, "2026-01-01T00:00:00+07:00", 200, p.url)
+    normalize_article(item)
+    db = open_archive(tmp_path / "archive.db")
+    ArchiveWriter(db).write_articles([item])
+    (stored,) = db.execute("select attachments from articles").fetchone()
+    assert json.loads(stored) == [{"url": "http://huyen.example.gov.vn/Documents/qd-123.pdf", "text": "Quyết định số 123"}]

@@ -34,8 +34,9 @@ from lxml import etree
 from crawler.generic import vocab
 from crawler.generic.layout import Layout, common_ancestor, is_meta_line
 from crawler.generic.lines import Line, ancestors, class_tokens
-from crawler.generic.urls import canonicalize_url, date_in_url, is_document_url, is_home_url, same_site
+from crawler.generic.urls import canonicalize_url, date_in_url, is_home_url, same_site
 from crawler.pages.article import ArticleFields, looks_like_byline
+from crawler.pages.html import document_links
 from pipelines.normalize import (
     clean_text,
     fold_for_search,
@@ -257,27 +258,16 @@ def extract_byline(page: PageDocument, trailing: list[Line]) -> Found:
 
 # --- attachments --------------------------------------------------------------------------
 
-MAX_ATTACHMENTS = 50
-MAX_ATTACHMENT_TEXT = 300
-
 
 def extract_attachments(page: PageDocument) -> list[dict[str, str]]:
     """Links to documents (pdf, doc, xls...) of the same site in the article's part of the page:
-    under the title, in the text or right after it. Each once, with its link text."""
+    under the title, in the text or right after it."""
     layout = page.layout
     if layout.title is None:
         return []
     region = (common_ancestor(layout.title.owner, layout.container) if layout.container is not None
               else _nth_ancestor(layout.title.owner, 3))
-    out: dict[str, str] = {}
-    for anchor in region.iter("a"):
-        href = (anchor.get("href") or "").strip()
-        if not href or not is_document_url(href):
-            continue
-        url = urljoin(page.base_url, href)
-        if same_site(url, page.url) and url not in out and len(out) < MAX_ATTACHMENTS:
-            out[url] = clean_text(" ".join(anchor.itertext()))[:MAX_ATTACHMENT_TEXT]
-    return [{"url": url, "text": text} for url, text in out.items()]
+    return document_links(region, page.base_url)
 
 
 def _nth_ancestor(element: Any, n: int) -> Any:

@@ -38,8 +38,6 @@ ATTACHMENT_EXT = re.compile(
     r"|avi|wmv|flv|mov|mkv|swf|exe|apk|msi|css|js|json|xml|rss|atom|txt|csv|eot|woff2?|ttf)$",
     re.IGNORECASE,
 )
-# Documents an article may attach (a notice's content is often only that).
-DOCUMENT_EXT = re.compile(r"\.(?:pdf|docx?|xlsx?|pptx?|odt|ods|odp|rtf|zip|rar|7z)$", re.IGNORECASE)
 # Words of a path or query that name a page which is never news (folded ASCII, as URLs are).
 TRAP_WORDS = re.compile(
     r"(?:^|[/_.?&=-])(?:search|timkiem|tim-kiem|tracuu|print|printview|in-bai|inbai|ban-in|banin|login|logon|"
@@ -170,11 +168,6 @@ def article_url_hint(url: str) -> bool:
     parts = urlsplit(url)
     target = unquote(parts.path) + (f"?{parts.query}" if parts.query else "")
     return any(p.search(target) for p in ARTICLE_URL_HINTS)
-
-
-def is_document_url(url: str) -> bool:
-    """Whether a link (absolute or not) leads to a document file: pdf, doc, xls, ppt, odt, zip..."""
-    return bool(DOCUMENT_EXT.search(unquote(urlsplit(url).path)))
 
 
 def is_home_url(url: str) -> bool:

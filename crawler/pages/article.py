@@ -13,7 +13,7 @@ from urllib.parse import urljoin, urlsplit
 
 from parsel import Selector
 
-from crawler.pages.html import first_element, first_text, jsonld_objects, paragraphs
+from crawler.pages.html import document_links, first_element, first_text, jsonld_objects, paragraphs
 from crawler.profiles.model import SiteProfile
 from pipelines.normalize import clean_text, normalize_authors, to_nfc
 
@@ -88,6 +88,8 @@ class ArticlePage:
         if body or out.summary:
             out.body_text = "\n\n".join(_with_summary(out.summary, body))
             prov["body"] = "profile:" + (self._body_element[1] or "")
+        if self._body_element[0] is not None:
+            out.attachments = document_links(self._body_element[0].root, self.url)
         out.provenance = {k: v for k, v in prov.items() if v}
         return out
 

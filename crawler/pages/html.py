@@ -7,7 +7,9 @@ which selector won, for field provenance.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Iterable, Iterator
+from urllib.parse import unquote, urljoin, urlsplit
 
 from lxml import etree
 from parsel import Selector, SelectorList
@@ -51,6 +53,34 @@ def _walk(root: Any, chunks: list[list[str]]) -> None:
                 _add(chunks, node.tail)
         else:
             _add(chunks, node.tail)
+
+
+# Documents an article may attach (a notice's content is often only that).
+DOCUMENT_EXT = re.compile(r"\.(?:pdf|docx?|xlsx?|pptx?|odt|ods|odp|rtf|zip|rar|7z)$", re.IGNORECASE)
+MAX_ATTACHMENTS = 50
+MAX_ATTACHMENT_TEXT = 300
+
+
+def is_document_url(url: str) -> bool:
+    """Whether a link (absolute or not) leads to a document file: pdf, doc, xls, ppt, odt, zip..."""
+    return bool(DOCUMENT_EXT.search(unquote(urlsplit(url).path)))
+
+
+def document_links(element: Any, base_url: str) -> list[dict[str, str]]:
+    """Links to documents of the page's own host inside an lxml element, each once, with its text,
+    in page order: an article's attachments."""
+    host = (urlsplit(base_url).hostname or "").removeprefix("www.")
+    out: dict[str, str] = {}
+    for anchor in element.iter("a"):
+        href = (anchor.get("href") or "").strip()
+        if not href or not is_document_url(href):
+            continue
+        url = urljoin(base_url, href)
+        if (urlsplit(url).hostname or "").removeprefix("www.") == host and url not in out:
+            out[url] = clean_text(" ".join(anchor.itertext()))[:MAX_ATTACHMENT_TEXT]
+            if len(out) >= MAX_ATTACHMENTS:
+                break
+    return [{"url": url, "text": text} for url, text in out.items()]
 
 
 def _add(chunks: list[list[str]], text: str | None) -> None:
