@@ -109,8 +109,10 @@ PORTAL_COVERAGE_FLOORS = {"title": 1.0, "body_text": 0.95, "published_at": 0.9}
 
 # --- Generic mode (`-a start_url=URL`: a portal without a profile) ------------------------------
 # Pages one generic crawl may request in all (listings, articles, menus; the -a max_pages
-# argument overrides it): the bound that keeps a crawl of an unknown site finite.
-PORTAL_GENERIC_MAX_PAGES = 2000
+# argument overrides it): a safety net that keeps a crawl of an unknown site finite, set high
+# enough that a portal of tens of thousands of articles is crawled to its end (the depth limit
+# and the trap rules are what stop calendars and ever-growing paths).
+PORTAL_GENERIC_MAX_PAGES = 100_000
 # How many links away from the start URL a page may be (-a max_depth overrides it). Pager links
 # (the next pages of one listing) do not count as a step.
 PORTAL_GENERIC_MAX_DEPTH = 6

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
     from crawler.profiles.model import SiteProfile
 
-DEFAULT_MAX_PAGES = 2000
+DEFAULT_MAX_PAGES = 100_000
 DEFAULT_MAX_DEPTH = 6
 PRIORITY_PAGER, PRIORITY_ARTICLE, PRIORITY_OTHER = 30, 20, 0
 LIMIT_ARGS = ("max_pages", "max_depth")
