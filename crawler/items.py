@@ -1,4 +1,5 @@
-"""Items that flow from the spider through the pipelines: articles and failures.
+"""Items that flow from the spider through the pipelines: articles and failures; and `ArticleFields`,
+what page extraction returns (the one declaration of an article's fields).
 
 `ArticleItem` carries raw strings as the page showed them (`*_raw`) and, once NormalizePipeline
 has run, the normalized values beside them. `FailureItem` records a page that could not be
@@ -7,22 +8,16 @@ fetched or parsed, so that nothing is silently dropped.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from crawler.pages.article import ArticleFields
+from dataclasses import fields as dataclass_fields
 
 
 @dataclass(kw_only=True, slots=True)
-class ArticleItem:
-    site: str
-    """Site slug from the registry, e.g. ``honglinh``."""
+class ArticleFields:
+    """Raw article fields as a page shows them (text cleaned: NFC, whitespace collapsed): what page
+    extraction (profiles or generic mode) returns. Declared once: `ArticleItem` extends it."""
 
     url: str
-    """Canonical URL: the page's own <link rel=canonical> on the same host, else the response URL."""
-
-    fetched_at: str
-    """When the page was downloaded, ISO 8601 with +07:00. Also 'now' for relative dates."""
+    """Canonical URL: the page's own <link rel=canonical> on the same site, else the response URL."""
 
     title: str | None = None
     summary: str | None = None
@@ -51,6 +46,18 @@ class ArticleItem:
 
     attachments: list[dict[str, str]] = field(default_factory=list)
     """Documents the article links to, ``{"url": ..., "text": ...}`` (a notice's content may be only that)."""
+
+
+@dataclass(kw_only=True, slots=True)
+class ArticleItem(ArticleFields):
+    """An extracted article on its way through the pipelines: the page's fields, where and when it
+    was fetched, and (once NormalizePipeline has run) the normalized values beside the raw ones."""
+
+    site: str
+    """Site slug from the registry, e.g. ``honglinh``."""
+
+    fetched_at: str
+    """When the page was downloaded, ISO 8601 with +07:00. Also 'now' for relative dates."""
 
     http_status: int | None = None
     fetched_url: str | None = None
@@ -92,15 +99,14 @@ class ArticleItem:
 
 def article_item(site: str, fields: ArticleFields, fetched_at: str, http_status: int | None,
                  requested_url: str) -> ArticleItem:
-    """The item for an extracted page: the crawl and `scrapy reextract` build it the same way."""
-    return ArticleItem(
-        site=site, url=fields.url, fetched_at=fetched_at, title=fields.title, summary=fields.summary,
-        body_text=fields.body_text, category=fields.category, date_raw=fields.date_raw,
-        views_raw=fields.views_raw, byline_raw=fields.byline_raw, source_raw=fields.source_raw,
-        date_in_url=fields.date_in_url,
-        provenance=dict(fields.provenance), attachments=list(fields.attachments), http_status=http_status,
-        fetched_url=requested_url if requested_url != fields.url else None,
-    )
+    """The item for an extracted page: the crawl, imports and `scrapy reextract` build it the same way."""
+    raw = {f.name: getattr(fields, f.name) for f in _FIELDS}
+    raw["provenance"], raw["attachments"] = dict(fields.provenance), list(fields.attachments)
+    return ArticleItem(**raw, site=site, fetched_at=fetched_at, http_status=http_status,
+                       fetched_url=requested_url if requested_url != fields.url else None)
+
+
+_FIELDS = dataclass_fields(ArticleFields)
 
 
 @dataclass(kw_only=True, slots=True)

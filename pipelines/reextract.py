@@ -11,15 +11,12 @@ from __future__ import annotations
 
 import zlib
 from collections import Counter
-from datetime import datetime
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Iterator, Protocol
 
 from w3lib.encoding import html_to_unicode
 
-from crawler.generic import extract_article
-from crawler.items import article_item
-from crawler.pages.article import ArticleFields, ArticlePage
+from crawler.items import ArticleFields, article_item
 from pipelines.identity import article_key
 from pipelines.normalizing import normalize_article
 from pipelines.rows import article_row
@@ -29,6 +26,16 @@ if TYPE_CHECKING:
     from sqlite_utils import Database
 
     from crawler.profiles.model import SiteProfile
+
+
+class PageReader(Protocol):
+    """What re-extraction and WARC import need from page extraction, handed to them by the
+    commands (`crawler.extraction.PAGE_READER`): the archive never imports page code."""
+
+    def extract(self, url: str, html: str, fetched_at: str,
+                profile: SiteProfile | None) -> tuple[ArticleFields | None, str]: ...
+
+    def generic_site(self, url: str) -> SiteProfile: ...
 
 # Slug prefix of sites crawled in generic mode (crawler/generic/profile.py names them so).
 GENERIC_PREFIX = "generic-"
@@ -99,7 +106,7 @@ def decode_body(body: bytes, content_type: str, encoding: str) -> str:
     return html_to_unicode(content_type or None, body)[1]
 
 
-def reextract(db: Database, sites: dict[str, SiteProfile], only_site: str | None = None,
+def reextract(db: Database, sites: dict[str, SiteProfile], reader: PageReader, only_site: str | None = None,
               dry_run: bool = False) -> ReextractReport:
     """Rebuild article rows from raw pages; write the differences unless `dry_run`.
 
@@ -113,23 +120,19 @@ def reextract(db: Database, sites: dict[str, SiteProfile], only_site: str | None
             report.skipped_sites.add(page.site)
             continue
         report.pages += 1
-        _rebuild(db, page, profile, report, dry_run)
+        _rebuild(db, page, profile, reader, report, dry_run)
     return report
 
 
-def extract_stored(page: StoredPage, profile: SiteProfile | None) -> tuple[ArticleFields | None, str]:
+def extract_stored(page: StoredPage, profile: SiteProfile | None,
+                   reader: PageReader) -> tuple[ArticleFields | None, str]:
     """Fields of a stored page with today's extractor, or None and the reason it is no article."""
-    if profile is None:
-        verdict, fields = extract_article(page.url, page.html, now=datetime.fromisoformat(page.fetched_at))
-        return fields, verdict.reason
-    extractor = ArticlePage(page.url, page.html, profile)
-    reason = extractor.validate()
-    return (None, reason) if reason is not None else (extractor.extract(), "")
+    return reader.extract(page.url, page.html, page.fetched_at, profile)
 
 
-def _rebuild(db: Database, page: StoredPage, profile: SiteProfile | None, report: ReextractReport,
-             dry_run: bool) -> None:
-    fields, reason = extract_stored(page, profile)
+def _rebuild(db: Database, page: StoredPage, profile: SiteProfile | None, reader: PageReader,
+             report: ReextractReport, dry_run: bool) -> None:
+    fields, reason = extract_stored(page, profile, reader)
     if fields is None:
         report.not_articles[reason] += 1
         return

@@ -2,7 +2,7 @@
 
 Import (`scrapy import-warc`): every HTML `response` record with status 200 is routed to the site
 profile whose host and article URL patterns match it, else to generic extraction, extracted with
-the same page objects as a crawl (`pipelines.reextract.extract_stored`), normalized and stored
+the same page objects as a crawl (the `PageReader` the command hands it), normalized and stored
 through the crawl's own storage code (`ArchiveWriter`), with `source = 'warc'`, the capture time
 as `fetched_at`, and the file and record id as provenance. Everything else (revisits, requests,
 metadata, non-HTML, non-200, truncated records, a broken gzip member) is counted, never fatal.
@@ -31,11 +31,10 @@ from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from crawler.generic.profile import generic_profile
 from crawler.items import ArticleItem, RawPageItem, article_item
 from pipelines.normalize import VN_TZ
 from pipelines.normalizing import normalize_article
-from pipelines.reextract import StoredPage, decode_body, extract_stored
+from pipelines.reextract import PageReader, StoredPage, decode_body, extract_stored
 from pipelines.rows import site_row
 from pipelines.rows import article_row
 from pipelines.storage import ArchiveWriter, existing_articles, replaces_content
@@ -127,8 +126,8 @@ class Capture:
 class WarcImporter:
     """Stores the captures of WARC/ARC files into an open archive, through the crawl's storage."""
 
-    def __init__(self, db: Database, registry: dict[str, SiteProfile]) -> None:
-        self.db, self.registry = db, registry
+    def __init__(self, db: Database, registry: dict[str, SiteProfile], reader: PageReader) -> None:
+        self.db, self.registry, self.reader = db, registry, reader
         self.report = ImportReport()
         # The crawl's own writer (upsert by article key, versions, view observations, raw pages),
         # used without a crawl: no run row, no stats.
@@ -186,7 +185,7 @@ class WarcImporter:
 
     def store(self, capture: Capture, warc_file: str) -> None:
         profile, kind = route(capture.url, self.registry)
-        site = profile or generic_profile(capture.url)
+        site = profile or self.reader.generic_site(capture.url)
         self._site(site, capture.captured_at)
         response = HtmlResponse(capture.url, status=capture.status, body=capture.body,
                                 headers={"Content-Type": capture.content_type} if capture.content_type else None)
@@ -200,7 +199,7 @@ class WarcImporter:
             return
         stored = StoredPage(capture.url, site.slug, capture.captured_at, capture.status,
                             decode_body(capture.body, capture.content_type, response.encoding))
-        fields, why = extract_stored(stored, profile)
+        fields, why = extract_stored(stored, profile, self.reader)
         if fields is None:
             self._keep(page, "other")
             self.report.skipped[f"not_article:{why}"] += 1

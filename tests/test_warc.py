@@ -25,6 +25,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from crawler.extraction import PAGE_READER
 from crawler.demo import crawl_command
 from crawler.sample_portal import SamplePortalServer
 from crawler.sample_portal.catalog import ground_truth_for
@@ -300,7 +301,7 @@ def importer_for(db_path: Path, base: str) -> tuple[WarcImporter, object]:
     registry = load_registry({"PORTAL_SITES_FILE": str(REPO_ROOT / "crawler/profiles/sites.toml"),
                               "PORTAL_FAMILIES_DIR": str(REPO_ROOT / "crawler/profiles/families"),
                               "SAMPLE_PORTAL_URL": base})
-    return WarcImporter(db, registry), db
+    return WarcImporter(db, registry, PAGE_READER), db
 
 
 def test_newest_capture_wins_and_every_observation_is_kept(tmp_path: Path, base: str, collection: dict) -> None:

@@ -9,7 +9,7 @@ null), ``views``, ``authors``, ``body_start`` / ``body_end`` (first and last wor
 NFC, or null for an empty body) and ``unsure`` (fields not scored for that page).
 
 Every page goes through the path of ``scrapy import-warc``: the bytes decoded as Scrapy decodes a
-response, generic extraction (`pipelines.reextract.extract_stored`, the same `GenericPage` a crawl
+response, generic extraction (`crawler.extraction.PAGE_READER`, the same `GenericPage` a crawl
 uses), the crawl's normalizers (`pipelines.normalizing.normalize_article`). A Wayback capture's
 address (``web.archive.org/web/<time>/<original>``) is read as its original address. The report
 prints, per field, the share of scored pages right, and every miss with what was expected.
@@ -29,6 +29,7 @@ from typing import Any
 
 from scrapy.http import HtmlResponse
 
+from crawler.extraction import PAGE_READER
 from crawler.items import ArticleItem, article_item
 from pipelines.normalizing import normalize_article
 from pipelines.reextract import StoredPage, decode_body, extract_stored
@@ -104,7 +105,7 @@ def extract_file(path: Path, url: str) -> tuple[str, str, ArticleItem | None]:
     body = path.read_bytes()
     response = HtmlResponse(url, body=body, headers={"Content-Type": "text/html"})
     html = decode_body(body, "text/html", response.encoding)
-    fields, reason = extract_stored(StoredPage(url, "real-pages", FETCHED_AT, 200, html), None)
+    fields, reason = extract_stored(StoredPage(url, "real-pages", FETCHED_AT, 200, html), None, PAGE_READER)
     if fields is None:
         return "not_article", reason, None
     item = article_item("real-pages", fields, FETCHED_AT, 200, url)

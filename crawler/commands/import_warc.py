@@ -16,6 +16,7 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 from warcio.exceptions import ArchiveLoadFailed
 
+from crawler.extraction import PAGE_READER
 from crawler.profiles import ProfileError
 from crawler.sites import load_registry
 from pipelines.lock import ArchiveBusyError, ArchiveLock
@@ -59,7 +60,7 @@ class Command(ScrapyCommand):
 
     def _import(self, path: str, registry: dict, files: list[Path]) -> None:
         db = open_archive(path, timeout=self.settings.getfloat("PORTAL_SQLITE_TIMEOUT", 30.0))  # type: ignore[union-attr]
-        importer = WarcImporter(db, registry)
+        importer = WarcImporter(db, registry, PAGE_READER)
         try:
             for file in files:
                 try:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from scrapy.commands import ScrapyCommand
 
+from crawler.extraction import PAGE_READER
 from crawler.profiles import ProfileError
 from crawler.sites import load_registry
 from pipelines.lock import ArchiveBusyError, ArchiveLock
@@ -63,7 +64,7 @@ class Command(ScrapyCommand):
         db = open_archive(path, timeout=self.settings.getfloat("PORTAL_SQLITE_TIMEOUT", 30.0))  # type: ignore[union-attr]
         try:
             with db.atomic():  # all or nothing: an interrupted re-extraction changes no row
-                report = reextract(db, sites, opts.site, dry_run=opts.dry_run)
+                report = reextract(db, sites, PAGE_READER, opts.site, dry_run=opts.dry_run)
         finally:
             db.close()
         elapsed = time.monotonic() - started

@@ -22,7 +22,7 @@ from datetime import datetime
 from crawler.generic.classify import ARTICLE, LISTING, OTHER, Verdict, classify
 from crawler.generic.page import GenericPage, Link
 from crawler.generic.urls import canonicalize_url, same_site, trap_reason
-from crawler.pages.article import ArticleFields
+from crawler.items import ArticleFields
 
 __all__ = ["ARTICLE", "LISTING", "OTHER", "GenericPage", "Link", "Verdict", "canonicalize_url", "classify",
            "extract_article", "same_site", "trap_reason"]

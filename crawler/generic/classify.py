@@ -27,7 +27,7 @@ from pipelines.normalize import normalize_authors, normalize_datetime
 
 if TYPE_CHECKING:
     from crawler.generic.document import PageDocument
-    from crawler.pages.article import ArticleFields
+    from crawler.items import ArticleFields
 
 ARTICLE, LISTING, OTHER = "article", "listing", "other"
 MIN_BODY_CHARS = 400

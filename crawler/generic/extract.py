@@ -35,7 +35,8 @@ from crawler.generic import vocab
 from crawler.generic.layout import Layout, common_ancestor, is_meta_line
 from crawler.generic.lines import Line, ancestors, class_tokens
 from crawler.generic.urls import canonicalize_url, date_in_url, is_home_url, same_site
-from crawler.pages.article import ArticleFields, looks_like_byline
+from crawler.items import ArticleFields
+from crawler.pages.article import looks_like_byline
 from crawler.pages.html import document_links
 from pipelines.normalize import (
     clean_text,

@@ -10,7 +10,7 @@ from functools import cached_property
 from crawler.generic.classify import Verdict, classify
 from crawler.generic.document import Link, PageDocument
 from crawler.generic.extract import extract_fields
-from crawler.pages.article import ArticleFields
+from crawler.items import ArticleFields
 
 __all__ = ["GenericPage", "Link"]
 

@@ -7,12 +7,12 @@ produced it in `provenance`, so coverage can be audited per rule.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from functools import cached_property
 from urllib.parse import urljoin, urlsplit
 
 from parsel import Selector
 
+from crawler.items import ArticleFields
 from crawler.pages.html import document_links, first_element, first_text, jsonld_objects, paragraphs
 from crawler.profiles.model import SiteProfile
 from pipelines.normalize import clean_text, normalize_authors, to_nfc
@@ -27,26 +27,6 @@ CREDIT_RE = re.compile(
 PLACEHOLDER_BYLINES = frozenset({"admin", "administrator", "quản trị viên", "quản trị", "bbt", "ban biên tập"})
 ERROR_TITLES = re.compile(r"^(404|lỗi|error|không tìm thấy|page not found|trang không tồn tại)\b", re.IGNORECASE)
 MAX_BYLINE_CHARS = 90
-
-
-@dataclass(slots=True)
-class ArticleFields:
-    """Raw article fields as the page shows them (text cleaned: NFC, whitespace collapsed)."""
-
-    url: str
-    title: str | None = None
-    summary: str | None = None
-    body_text: str | None = None
-    category: str | None = None
-    date_raw: str | None = None
-    views_raw: str | None = None
-    byline_raw: str | None = None
-    source_raw: str | None = None
-    date_in_url: str | None = None
-    provenance: dict[str, str] = field(default_factory=dict)
-    attachments: list[dict[str, str]] = field(default_factory=list)
-    """Documents the article links to (``{"url": ..., "text": ...}``): pdf, doc, xls... Some notices
-    are only that: their content is the attached document."""
 
 
 class ArticlePage:
