@@ -14,6 +14,7 @@ import sys
 import time
 from pathlib import Path
 
+from crawler import settings as defaults  # the one place for defaults
 from crawler.sample_portal import SamplePortalServer
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -61,7 +62,7 @@ def summarize(db_path: str, site: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", default="archive.db", help="archive to write (default: archive.db)")
+    parser.add_argument("--db", default=defaults.ARCHIVE_DB, help=f"archive to write (default: {defaults.ARCHIVE_DB})")
     parser.add_argument("--port", type=int, default=0, help="port for the sample portal (default: any free one)")
     parser.add_argument("--quiet", action="store_true", help="crawl log at WARNING instead of INFO")
     args = parser.parse_args(argv)

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Mapping
 
+from crawler import settings as defaults  # the one place for defaults
 from pipelines.crawlstate import CrawlState
 
 if TYPE_CHECKING:
@@ -39,10 +40,10 @@ class IncrementalPolicy:
     def from_settings(cls, settings: Mapping[str, Any], full: bool) -> IncrementalPolicy:
         return cls(
             full=full,
-            refetch_after=timedelta(hours=float(settings.get("PORTAL_REFETCH_AFTER_HOURS", 168))),
-            refetch_budget=int(settings.get("PORTAL_REFETCH_BUDGET", 200)),
-            retry_runs=int(settings.get("PORTAL_RETRY_FAILED_RUNS", 3)),
-            retry_budget=int(settings.get("PORTAL_RETRY_BUDGET", 200)),
+            refetch_after=timedelta(hours=float(settings.get("PORTAL_REFETCH_AFTER_HOURS", defaults.PORTAL_REFETCH_AFTER_HOURS))),
+            refetch_budget=int(settings.get("PORTAL_REFETCH_BUDGET", defaults.PORTAL_REFETCH_BUDGET)),
+            retry_runs=int(settings.get("PORTAL_RETRY_FAILED_RUNS", defaults.PORTAL_RETRY_FAILED_RUNS)),
+            retry_budget=int(settings.get("PORTAL_RETRY_BUDGET", defaults.PORTAL_RETRY_BUDGET)),
         )
 
     @property

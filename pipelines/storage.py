@@ -38,6 +38,7 @@ from scrapy import signals
 from scrapy.exceptions import CloseSpider
 from scrapy.utils.defer import deferred_from_coro
 
+from crawler import settings as defaults  # the one place for defaults
 from crawler.items import ArticleItem, FailureItem, ListingWalkItem, RawPageItem
 from pipelines.identity import DEFAULT_RULES, article_key, resolve_identity
 from pipelines.normalize import now_vn
@@ -237,9 +238,9 @@ class SQLitePipeline:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SQLitePipeline:
         s = crawler.settings
-        pipeline = cls(crawler, s.get("ARCHIVE_DB") or "archive.db", s.getint("PORTAL_SQLITE_BATCH", 1000),
-                       s.getfloat("PORTAL_SQLITE_TIMEOUT", 30.0), s.getdict("PORTAL_COVERAGE_FLOORS"),
-                       s.getfloat("PORTAL_SQLITE_FLUSH_SECONDS", 5.0))
+        pipeline = cls(crawler, s.get("ARCHIVE_DB") or defaults.ARCHIVE_DB, s.getint("PORTAL_SQLITE_BATCH", defaults.PORTAL_SQLITE_BATCH),
+                       s.getfloat("PORTAL_SQLITE_TIMEOUT", defaults.PORTAL_SQLITE_TIMEOUT), s.getdict("PORTAL_COVERAGE_FLOORS"),
+                       s.getfloat("PORTAL_SQLITE_FLUSH_SECONDS", defaults.PORTAL_SQLITE_FLUSH_SECONDS))
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 
+from crawler import settings as defaults  # the one place for defaults
 from crawler.profiles import ProfileError
 from crawler.sites import resolve_sites
 from crawler.spiders.generic import check_generic_args
@@ -46,7 +47,7 @@ class Command(ScrapyCrawlCommand):
             return
         assert self.settings is not None
         try:
-            lock = ArchiveLock(self.settings.get("ARCHIVE_DB") or "archive.db").acquire()
+            lock = ArchiveLock(self.settings.get("ARCHIVE_DB") or defaults.ARCHIVE_DB).acquire()
         except ArchiveBusyError as exc:
             self._fail(EXIT_BUSY, str(exc))
             return
@@ -87,9 +88,9 @@ class Command(ScrapyCrawlCommand):
     def _check_archive(self) -> bool:
         """Open the archive once (creating it and applying migrations) to fail fast and clearly."""
         assert self.settings is not None
-        path = self.settings.get("ARCHIVE_DB") or "archive.db"
+        path = self.settings.get("ARCHIVE_DB") or defaults.ARCHIVE_DB
         try:
-            open_archive(path, timeout=self.settings.getfloat("PORTAL_SQLITE_TIMEOUT", 30.0)).close()
+            open_archive(path, timeout=self.settings.getfloat("PORTAL_SQLITE_TIMEOUT", defaults.PORTAL_SQLITE_TIMEOUT)).close()
         except ArchiveError as exc:
             return self._fail(EXIT_ARCHIVE, str(exc))
         return True

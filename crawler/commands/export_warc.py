@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
+from crawler import settings as defaults  # the one place for defaults
 from pipelines.outcome import EXIT_ARCHIVE, EXIT_CONFIG
 from pipelines.schema import ArchiveError, open_archive
 from pipelines.warc import write_warc
@@ -41,12 +42,12 @@ class Command(ScrapyCommand):
         if len(args) != 1:
             raise UsageError("give the output file, e.g. scrapy export-warc archive.warc.gz")
         out = Path(args[0])
-        path = self.settings.get("ARCHIVE_DB") or "archive.db"
+        path = self.settings.get("ARCHIVE_DB") or defaults.ARCHIVE_DB
         if not Path(path).is_file():
             return self._fail(EXIT_ARCHIVE, f"archive {path} does not exist")
         try:
             # Read only: WAL readers never block the crawl, so no lock is taken.
-            db = open_archive(path, timeout=self.settings.getfloat("PORTAL_SQLITE_TIMEOUT", 30.0))
+            db = open_archive(path, timeout=self.settings.getfloat("PORTAL_SQLITE_TIMEOUT", defaults.PORTAL_SQLITE_TIMEOUT))
         except ArchiveError as exc:
             return self._fail(EXIT_ARCHIVE, str(exc))
         try:

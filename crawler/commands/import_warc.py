@@ -16,6 +16,7 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 from warcio.exceptions import ArchiveLoadFailed
 
+from crawler import settings as defaults  # the one place for defaults
 from crawler.extraction import PAGE_READER
 from crawler.profiles import ProfileError
 from crawler.sites import load_registry
@@ -49,7 +50,7 @@ class Command(ScrapyCommand):
             registry = load_registry(self.settings)
         except ProfileError as exc:
             return self._fail(EXIT_CONFIG, f"configuration error: {exc}")
-        path = self.settings.get("ARCHIVE_DB") or "archive.db"
+        path = self.settings.get("ARCHIVE_DB") or defaults.ARCHIVE_DB
         try:
             with ArchiveLock(path):
                 self._import(path, registry, [Path(a) for a in args])
@@ -59,7 +60,7 @@ class Command(ScrapyCommand):
             self._fail(EXIT_ARCHIVE, str(exc))
 
     def _import(self, path: str, registry: dict, files: list[Path]) -> None:
-        db = open_archive(path, timeout=self.settings.getfloat("PORTAL_SQLITE_TIMEOUT", 30.0))  # type: ignore[union-attr]
+        db = open_archive(path, timeout=self.settings.getfloat("PORTAL_SQLITE_TIMEOUT", defaults.PORTAL_SQLITE_TIMEOUT))  # type: ignore[union-attr]
         importer = WarcImporter(db, registry, PAGE_READER)
         try:
             for file in files:

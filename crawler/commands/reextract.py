@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from scrapy.commands import ScrapyCommand
 
+from crawler import settings as defaults  # the one place for defaults
 from crawler.extraction import PAGE_READER
 from crawler.profiles import ProfileError
 from crawler.sites import load_registry
@@ -44,7 +45,7 @@ class Command(ScrapyCommand):
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None
-        path = self.settings.get("ARCHIVE_DB") or "archive.db"
+        path = self.settings.get("ARCHIVE_DB") or defaults.ARCHIVE_DB
         try:
             sites = load_registry(self.settings)
             if opts.site and opts.site not in sites:
@@ -61,7 +62,7 @@ class Command(ScrapyCommand):
 
     def _reextract(self, path: str, sites: dict, opts: argparse.Namespace) -> None:
         started = time.monotonic()
-        db = open_archive(path, timeout=self.settings.getfloat("PORTAL_SQLITE_TIMEOUT", 30.0))  # type: ignore[union-attr]
+        db = open_archive(path, timeout=self.settings.getfloat("PORTAL_SQLITE_TIMEOUT", defaults.PORTAL_SQLITE_TIMEOUT))  # type: ignore[union-attr]
         try:
             with db.atomic():  # all or nothing: an interrupted re-extraction changes no row
                 report = reextract(db, sites, PAGE_READER, opts.site, dry_run=opts.dry_run)

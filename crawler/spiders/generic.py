@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, AsyncIterator, Iterator, Mapping
 import scrapy
 from scrapy import signals
 
+from crawler import settings as defaults  # the one place for defaults
 from crawler.generic import ARTICLE, LISTING, GenericPage, Link, canonicalize_url, same_site, trap_reason
 from crawler.generic.pagination import current_page, next_link
 from crawler.generic.urls import article_url_hint
@@ -36,8 +37,8 @@ if TYPE_CHECKING:
 
     from crawler.profiles.model import SiteProfile
 
-DEFAULT_MAX_PAGES = 100_000
-DEFAULT_MAX_DEPTH = 6
+DEFAULT_MAX_PAGES = defaults.PORTAL_GENERIC_MAX_PAGES
+DEFAULT_MAX_DEPTH = defaults.PORTAL_GENERIC_MAX_DEPTH
 PRIORITY_PAGER, PRIORITY_ARTICLE, PRIORITY_OTHER = 30, 20, 0
 LIMIT_ARGS = ("max_pages", "max_depth")
 # A followed link's text travels with its request (evidence for the page's title): bounded, so

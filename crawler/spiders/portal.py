@@ -18,6 +18,7 @@ import scrapy
 from scrapy.exceptions import IgnoreRequest
 from twisted.internet.defer import CancelledError
 
+from crawler import settings as defaults  # the one place for defaults
 from crawler.incremental import IncrementalPolicy, SitePlan, plan_site
 from crawler.items import FailureItem, ListingWalkItem, RawPageItem, article_item
 from crawler.pages.article import ArticlePage
@@ -72,7 +73,7 @@ class PortalSpider(WaybackMixin, GenericCrawlMixin, scrapy.Spider):
         spider.max_pages = settings.getint("PORTAL_MAX_LISTING_PAGES")
         spider.policy = IncrementalPolicy.from_settings(settings, spider.full)
         # Read before the storage pipeline opens this run: the plan must describe earlier runs.
-        spider.state = CrawlState(settings.get("ARCHIVE_DB") or "archive.db")
+        spider.state = CrawlState(settings.get("ARCHIVE_DB") or defaults.ARCHIVE_DB)
         now = now_vn()
         spider.plans = {s.slug: plan_site(spider.state, spider.policy, s, now) for s in spider.sites}
         return spider

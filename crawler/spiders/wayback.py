@@ -22,6 +22,7 @@ from urllib.parse import urlencode, urlsplit
 
 import scrapy
 
+from crawler import settings as defaults  # the one place for defaults
 from crawler.items import RawPageItem, article_item
 from crawler.pages.article import ArticlePage
 from crawler.profiles import ProfileError
@@ -33,8 +34,8 @@ if TYPE_CHECKING:
     from crawler.profiles.model import SiteProfile
 
 SOURCES = ("live", "wayback")
-DEFAULT_CDX_URL = "https://web.archive.org/cdx/search/cdx"
-DEFAULT_WAYBACK_URL = "https://web.archive.org"
+DEFAULT_CDX_URL = defaults.PORTAL_WAYBACK_CDX_URL
+DEFAULT_WAYBACK_URL = defaults.PORTAL_WAYBACK_URL
 CDX_PAGE_SIZE = 1000
 BACKOFF_STATUSES = (429, 503)
 # The raw capture URL: /web/<14-digit timestamp>id_/<original URL>.
@@ -191,12 +192,12 @@ class WaybackMixin:
         """Wait, then ask again (the same request); give up with a failure after the last retry."""
         request = response.request
         assert request is not None
-        retries = self.settings.getint("PORTAL_WAYBACK_RETRIES", 4)
+        retries = self.settings.getint("PORTAL_WAYBACK_RETRIES", defaults.PORTAL_WAYBACK_RETRIES)
         site = request.cb_kwargs["site"]
         if attempt >= retries:
             yield self._failure(site, request.url, "http", f"http_{response.status}", response.status)  # type: ignore[attr-defined]
             return
-        delay = self.settings.getfloat("PORTAL_WAYBACK_BACKOFF", 5.0) * 2 ** attempt
+        delay = self.settings.getfloat("PORTAL_WAYBACK_BACKOFF", defaults.PORTAL_WAYBACK_BACKOFF) * 2 ** attempt
         self.crawler.stats.inc_value(f"portal/{site.slug}/wayback/backoff")
         self.logger.info("Wayback answered %d for %s: waiting %.1f s", response.status, request.url, delay)
         await asyncio.sleep(delay)
