@@ -27,6 +27,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from pipelines import vocab
 from pipelines.text import clean_text, fold_for_search, to_nfc
 
 MAX_NAME_WORDS = 6
@@ -95,29 +96,10 @@ _AMBIGUOUS_UNIT = {
     "truong": ("thcs", "thpt", "th", "mn", "mam non", "tieu hoc", "trung hoc", "dai hoc", "cao dang",
                "trung cap", "chinh tri", "dan toc", "pho thong", "ptdt", "dh", "cd", "tc"),
 }
-# Compared lower-cased *with* diacritics: folded, "minh họa" (illustration) would equal the name
-# Minh Hòa. Both tone placements are listed where they differ, plus the unaccented spellings
-# that sites without Vietnamese input use, where they cannot be a name.
-_PLACEHOLDERS = frozenset(
-    {
-        "admin", "administrator", "quản trị", "quản trị viên", "quản trị hệ thống", "quan tri vien",
-        "qtv", "bbt", "ban biên tập", "ban bien tap", "biên tập", "biên tập viên", "btv", "webmaster",
-        "người đăng", "ẩn danh", "khách", "guest", "tòa soạn", "toà soạn", "tổng hợp", "tong hop", "st",
-        "sưu tầm", "suu tam", "tl", "tư liệu", "internet", "nguồn internet", "inet", "minh họa",
-        "minh hoạ", "ảnh minh họa", "ảnh minh hoạ", "pv", "ctv", "ptv", "phóng viên", "cộng tác viên",
-        "nhóm pv", "nhóm phóng viên", "user", "super user", "superuser", "root", "editor", "unknown",
-        "không rõ", "none", "null", "n/a", "facebook", "youtube", "zalo",
-    }
-)
-# A line opening with one of these ends the body: nothing from it on is a byline.
-_END_MARKERS = (
-    "tin cung chuyen muc", "tin lien quan", "cac tin khac", "tin khac", "tin moi", "nhung tin cu hon",
-    "nhung tin moi hon", "y kien ban doc", "binh luan", "chia se", "doc them", "xem them",
-    "xem tin theo ngay", "cac album da dang", "bai viet lien quan", "tin bai lien quan", "tu khoa",
-    "tags", "ve dau trang", "quay lai", "gui y kien",
-)
-# Lines of page furniture that sit between the byline and the end of the body.
-_NOISE = ("in trang", "print", "100%", "image banner", "image advertisement", "thong ke", "zoom")
+# The vocabulary (bylines naming nobody, end markers, furniture) lives in pipelines/vocab.py.
+_PLACEHOLDERS = vocab.PLACEHOLDER_BYLINES
+_END_MARKERS = vocab.BYLINE_END_MARKERS
+_NOISE = vocab.BYLINE_NOISE
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ What lives where (all pure, HTML and URLs in, answers out):
 - ``document.py``: `PageDocument`, one parsed page and what every reading of it shares (lines,
   layout, metadata, links, pager); ``page.py``: `GenericPage`, which adds the verdict and fields;
 - ``profile.py``: the synthetic `SiteProfile` of a start URL;
-- ``vocab.py``: the Vietnamese label vocabulary and CSS hints.
+- the Vietnamese vocabulary (labels, furniture, CSS hints) is `pipelines.vocab`, shared with the
+  normalizers and the profiles' page objects.
 """
 from __future__ import annotations
 

@@ -31,7 +31,7 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
-from crawler.generic import vocab
+from pipelines import vocab
 from crawler.generic.layout import Layout, common_ancestor, is_meta_line
 from crawler.generic.lines import Line, ancestors, class_tokens
 from crawler.generic.urls import canonicalize_url, date_in_url, is_home_url, same_site

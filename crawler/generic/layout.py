@@ -29,7 +29,7 @@ from functools import lru_cache
 from typing import Any, Sequence
 from urllib.parse import urljoin
 
-from crawler.generic import vocab
+from pipelines import vocab
 from crawler.generic.lines import Line, ancestors, class_text, class_tokens, is_inside
 from crawler.generic.urls import canonicalize_url
 from pipelines.normalize import fold_for_search, normalize_datetime, normalize_view_count

@@ -15,7 +15,7 @@ from typing import Any, Iterator
 
 from lxml import etree
 
-from crawler.generic import vocab
+from pipelines import vocab
 from crawler.pages.html import BLOCK_TAGS, SKIP_TAGS
 from pipelines.normalize import clean_text
 

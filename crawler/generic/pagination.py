@@ -23,7 +23,7 @@ from urllib.parse import urldefrag, urljoin
 
 from parsel import Selector
 
-from crawler.generic import vocab
+from pipelines import vocab
 from crawler.generic.urls import is_page_variant, page_number, same_site, trap_reason
 from crawler.pages.listing import POSTBACK_RE
 from pipelines.normalize import clean_text, fold_for_search

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from crawler.profiles import ProfileError
 from crawler.profiles.model import ArticleRules, ListingRules, SiteProfile, UrlRules
 from crawler.generic.urls import DATE_IN_URL, canonicalize_url
-from crawler.generic.vocab import NEXT_LABELS
+from pipelines.vocab import NEXT_LABELS
 
 GENERIC_FAMILY = "generic"
 _ANY = re.compile(r".")

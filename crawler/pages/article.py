@@ -15,17 +15,15 @@ from parsel import Selector
 from crawler.items import ArticleFields
 from crawler.pages.html import document_links, first_element, first_text, jsonld_objects, paragraphs
 from crawler.profiles.model import SiteProfile
+from pipelines import vocab
 from pipelines.normalize import clean_text, normalize_authors, to_nfc
 
-# A line that carries a view counter (the date line often does too).
-VIEW_LABEL_RE = re.compile(r"lượt\s*xem|lượt\s*đọc|\bxem\s*:|\bviews?\b", re.IGNORECASE)
-# A byline that announces itself: "Tin, ảnh: ...", "Tác giả: ...", "Nguồn: ...".
-CREDIT_RE = re.compile(
-    r"^\s*(?:tin|bài|ảnh|tin[\s,\-–]*ảnh|bài[\s,\-–]*ảnh|tác\s*giả|nguồn(?:\s*tin)?|theo|đăng\s*bởi)\s*[:：]",
-    re.IGNORECASE,
-)
-PLACEHOLDER_BYLINES = frozenset({"admin", "administrator", "quản trị viên", "quản trị", "bbt", "ban biên tập"})
-ERROR_TITLES = re.compile(r"^(404|lỗi|error|không tìm thấy|page not found|trang không tồn tại)\b", re.IGNORECASE)
+# The vocabulary lives in pipelines/vocab.py: view labels, credit labels, error-page titles, and
+# the bylines that name nobody (the normalizers' full list, not a subset).
+VIEW_LABEL_RE = vocab.VIEW_LABEL_TEXT_RE
+CREDIT_RE = vocab.CREDIT_TEXT_RE
+PLACEHOLDER_BYLINES = vocab.PLACEHOLDER_BYLINES
+ERROR_TITLES = vocab.ERROR_TITLES
 MAX_BYLINE_CHARS = 90
 
 

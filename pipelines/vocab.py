@@ -1,6 +1,8 @@
-"""The vocabulary generic mode reads pages with: Vietnamese labels, page-furniture words, CSS hints.
-
-Data only, plus two tiny predicates. Label texts are matched on *folded* text
+"""The Vietnamese vocabulary the project reads portals with, in one place: metadata labels (date,
+views, byline, source), bylines that name nobody, headings that end an article's text, page
+furniture, error-page titles, pager labels, and the CSS class words of page chrome and content.
+Used by the normalizers (pipelines/bylines.py), the profile page objects (crawler/pages) and
+generic mode (crawler/generic). Data only, plus a few tiny predicates; the bottom layer. Label texts are matched on *folded* text
 (`pipelines.normalize.fold_for_search`: lower case, no diacritics, đ -> d), so ``Tin cùng chuyên
 mục``, ``TIN CÙNG CHUYÊN MỤC`` and a windows-1258 page's decomposed ``Tin cu`ng...`` all match.
 Sources: the label vocabulary and traps of shared/reference/portal-platforms.md.
@@ -10,7 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from pipelines.normalize import fold_for_search
+from pipelines.text import fold_for_search
 
 # Headings that open the related-links / comments block: the body ends before them.
 END_MARKERS: tuple[str, ...] = (
@@ -53,6 +55,41 @@ AUTHOR_LABEL_RE = re.compile(
     r"|tin(?:\s?[,/&-]\s?|\s)anh|bai(?:\s?[,/&-]\s?|\s)anh|tin|bai|anh)\s?:|(?<!\w)(?:dang boi|posted by|by)\s"
 )
 SOURCE_LABEL_RE = re.compile(r"^\(?\s?(?:nguon(?: tin)?\s?:|theo\s)")
+
+# Bylines that name nobody. Compared lower-cased *with* diacritics: folded, "minh họa"
+# (illustration) would equal the name Minh Hòa. Both tone placements are listed where they differ,
+# plus the unaccented spellings that sites without Vietnamese input use, where they cannot be a name.
+PLACEHOLDER_BYLINES = frozenset(
+    {
+        "admin", "administrator", "quản trị", "quản trị viên", "quản trị hệ thống", "quan tri vien",
+        "qtv", "bbt", "ban biên tập", "ban bien tap", "biên tập", "biên tập viên", "btv", "webmaster",
+        "người đăng", "ẩn danh", "khách", "guest", "tòa soạn", "toà soạn", "tổng hợp", "tong hop", "st",
+        "sưu tầm", "suu tam", "tl", "tư liệu", "internet", "nguồn internet", "inet", "minh họa",
+        "minh hoạ", "ảnh minh họa", "ảnh minh hoạ", "pv", "ctv", "ptv", "phóng viên", "cộng tác viên",
+        "nhóm pv", "nhóm phóng viên", "user", "super user", "superuser", "root", "editor", "unknown",
+        "không rõ", "none", "null", "n/a", "facebook", "youtube", "zalo",
+    }
+)
+# A line opening with one of these (folded) ends the body for the byline reader: nothing from it on
+# is a byline (a subset of END_MARKERS plus furniture that closes a text).
+BYLINE_END_MARKERS: tuple[str, ...] = (
+    "tin cung chuyen muc", "tin lien quan", "cac tin khac", "tin khac", "tin moi", "nhung tin cu hon",
+    "nhung tin moi hon", "y kien ban doc", "binh luan", "chia se", "doc them", "xem them",
+    "xem tin theo ngay", "cac album da dang", "bai viet lien quan", "tin bai lien quan", "tu khoa",
+    "tags", "ve dau trang", "quay lai", "gui y kien",
+)
+# Lines of page furniture that sit between the byline and the end of the body (folded).
+BYLINE_NOISE: tuple[str, ...] = ("in trang", "print", "100%", "image banner", "image advertisement", "thong ke", "zoom")
+
+# The same labels as the page side matches them on unfolded text (profiles' page objects).
+VIEW_LABEL_TEXT_RE = re.compile(r"lượt\s*xem|lượt\s*đọc|\bxem\s*:|\bviews?\b", re.IGNORECASE)
+# A byline that announces itself: "Tin, ảnh: ...", "Tác giả: ...", "Nguồn: ...".
+CREDIT_TEXT_RE = re.compile(
+    r"^\s*(?:tin|bài|ảnh|tin[\s,\-–]*ảnh|bài[\s,\-–]*ảnh|tác\s*giả|nguồn(?:\s*tin)?|theo|đăng\s*bởi)\s*[:：]",
+    re.IGNORECASE,
+)
+# Titles of error pages served with status 200.
+ERROR_TITLES = re.compile(r"^(404|lỗi|error|không tìm thấy|page not found|trang không tồn tại)\b", re.IGNORECASE)
 
 # Weekday words: the header clock carries one.
 WEEKDAY_RE = re.compile(r"(?<!\w)(?:thu\s?(?:hai|ba|tu|nam|sau|bay|[2-7])|chu\s?nhat)(?!\w)")
