@@ -17,9 +17,10 @@ without a crawl:
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any
 
 from crawler import settings as defaults  # the one place for defaults
 from pipelines.crawlstate import CrawlState

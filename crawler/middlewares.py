@@ -13,7 +13,8 @@ errback records a ``too_large`` failure (`crawler.spiders.portal`).
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any, Iterable
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from crawler.items import FailureItem
 from pipelines.normalize import now_vn

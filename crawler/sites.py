@@ -6,7 +6,8 @@ crawl starts, so that a bad slug or profile fails fast with a clear message).
 """
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from crawler.generic.profile import generic_profile
 from crawler.profiles import ProfileError, load_families, load_sites, select_sites

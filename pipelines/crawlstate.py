@@ -13,8 +13,9 @@ storage opens it) is read by URL, as it was written.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 # Failures worth retrying in a later run: the server or the network, not a missing page.
 RETRYABLE = "(kind = 'network' or (kind = 'http' and (http_status >= 500 or http_status = 429)))"

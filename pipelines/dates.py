@@ -41,7 +41,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from types import ModuleType
 from typing import Literal
 
@@ -211,7 +211,7 @@ def _iso(v: datetime, precision: str) -> str:
     if precision == "day":
         return v.date().isoformat()  # no fabricated midnight
     # `v` is always in VN_TZ; %-formatting is twice as fast as isoformat() here.
-    return "%04d-%02d-%02dT%02d:%02d:%02d+07:00" % (v.year, v.month, v.day, v.hour, v.minute, v.second)
+    return "%04d-%02d-%02dT%02d:%02d:%02d+07:00" % (v.year, v.month, v.day, v.hour, v.minute, v.second)  # noqa: UP031
 
 
 def now_vn() -> datetime:
@@ -446,7 +446,7 @@ def _build(y: int, mo: int, d: int, hms: tuple[int, int, int | None] | None, ass
         return (datetime(y, mo, d, tzinfo=VN_TZ), "day")
     h, mi, sec = hms
     if assume_utc:
-        value = datetime(y, mo, d, h, mi, sec or 0, tzinfo=timezone.utc)
+        value = datetime(y, mo, d, h, mi, sec or 0, tzinfo=UTC)
         return _timed(value.astimezone(VN_TZ), sec is not None)
     if h == mi == 0 and not sec:
         # 00:00 is what CMSs print for a day-only record (catalogue format 26).
@@ -457,11 +457,11 @@ def _build(y: int, mo: int, d: int, hms: tuple[int, int, int | None] | None, ass
 def _from_iso(y: int, mo: int, d: int, m: re.Match[str], assume_utc: bool) -> _Result:
     tz = m["tz"]
     if tz is None:
-        offset = timezone.utc if assume_utc else VN_TZ
+        offset = UTC if assume_utc else VN_TZ
     elif tz in ("+07:00", "+0700", "+07"):
         offset = VN_TZ  # the usual case: no conversion needed
     elif tz == "z":
-        offset = timezone.utc
+        offset = UTC
     else:
         digits = tz[1:].replace(":", "")
         minutes = int(digits[:2]) * 60 + (int(digits[2:]) if len(digits) > 2 else 0)

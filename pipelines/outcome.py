@@ -21,8 +21,9 @@ depth limit is reported, but a run that archived articles still exits 0.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 EXIT_OK, EXIT_BOOTSTRAP, EXIT_CONFIG, EXIT_ARCHIVE, EXIT_SITE_FAILED, EXIT_INTERRUPTED, EXIT_BUSY = range(7)
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import zlib
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterator, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from w3lib.encoding import html_to_unicode
 
@@ -154,7 +155,7 @@ def _rebuild(db: Database, page: StoredPage, profile: SiteProfile | None, reader
         if not dry_run:
             db["articles"].insert({**new, "first_seen_at": page.fetched_at, "last_changed_at": page.fetched_at})
         return
-    diff = [c for c, value in zip(REBUILT_COLUMNS, current) if new[c] != value]
+    diff = [c for c, value in zip(REBUILT_COLUMNS, current, strict=True) if new[c] != value]
     if not diff:
         report.unchanged += 1
         return

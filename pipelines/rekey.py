@@ -27,8 +27,9 @@ again re-keys and merges accordingly.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 from crawler.profiles import family_identities
 from pipelines.identity import DEFAULT_RULES, IdentityRules, article_key
@@ -86,7 +87,7 @@ def merge_articles(db: Database, rules_for: RulesFor) -> tuple[dict[str, str], d
     by_url: dict[str, str] = {}
     moves: dict[str, str] = {}
     for values in cursor.fetchall():
-        row = dict(zip(ARTICLE_COLUMNS, values))
+        row = dict(zip(ARTICLE_COLUMNS, values, strict=True))
         key = article_key(row["site"], row["url"], rules_for(row["site"]))
         groups[key].append(row)
         for address in (row["url"], row["fetched_url"]):

@@ -30,9 +30,10 @@ import logging
 import sqlite3
 import threading
 import time
+from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
 from scrapy.exceptions import CloseSpider
@@ -194,8 +195,8 @@ class ArchiveWriter:
             return
         tallies = {} if tallies is None else tallies
         keys = [self.key(f.site, f.url) for f in failures]
-        self.db["failures"].insert_all(failure_row(f, self.run_id, key) for f, key in zip(failures, keys))
-        for failure, key in zip(failures, keys):
+        self.db["failures"].insert_all(failure_row(f, self.run_id, key) for f, key in zip(failures, keys, strict=True))
+        for failure, key in zip(failures, keys, strict=True):
             tallies.setdefault(failure.site, SiteTally()).count_failure(failure.kind, failure.reason)
             if failure.http_status in (404, 410) and failure.page_kind == "article":
                 # A known article that is gone: keep it, and say since when it is gone.
@@ -559,7 +560,7 @@ def existing_articles(db: Database, keys: list[str]) -> dict[str, dict[str, Any]
         f"fetched_at, source, captured_at "
         f"from articles where article_key in ({marks})", keys)
     names = [d[0] for d in cursor.description]
-    return {row[0]: dict(zip(names, row)) for row in cursor.fetchall()}
+    return {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
 
 
 def previous_counts(db: Database, tallies: dict[str, SiteTally]) -> dict[str, int]:

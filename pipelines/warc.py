@@ -17,12 +17,13 @@ import gzip
 import hashlib
 import zlib
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from http import HTTPStatus
 from io import BytesIO
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Iterator
+from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from scrapy.http import HtmlResponse
@@ -35,8 +36,7 @@ from crawler.items import ArticleItem, RawPageItem, article_item
 from pipelines.normalize import VN_TZ
 from pipelines.normalizing import normalize_article
 from pipelines.reextract import PageReader, StoredPage, decode_body, extract_stored
-from pipelines.rows import site_row
-from pipelines.rows import article_row
+from pipelines.rows import article_row, site_row
 from pipelines.storage import ArchiveWriter, existing_articles, replaces_content
 
 if TYPE_CHECKING:
@@ -59,13 +59,13 @@ def warc_date_to_vn(value: str) -> str:
     """``2025-07-01T03:04:05Z`` (WARC-Date, UTC, maybe with a fraction) -> ``2025-07-01T10:04:05+07:00``."""
     when = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     if when.tzinfo is None:  # ARC dates converted by warcio carry no zone: they are UTC
-        when = when.replace(tzinfo=timezone.utc)
+        when = when.replace(tzinfo=UTC)
     return when.astimezone(VN_TZ).isoformat(timespec="seconds")
 
 
 def vn_to_warc_date(value: str) -> str:
     """``2025-07-01T10:04:05+07:00`` (fetched_at) -> ``2025-07-01T03:04:05Z`` (WARC-Date is UTC)."""
-    return datetime.fromisoformat(value).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.fromisoformat(value).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def capture_url(warc_file: str, record_id: str) -> str:
@@ -302,7 +302,7 @@ def stored_pages(db: Database, site: str | None) -> Iterator[dict[str, Any]]:
             from raw_pages r left join raw_pages b on b.id = r.same_as {where} order by r.id""", params)
     names = [d[0] for d in cursor.description]
     for row in cursor:
-        page = dict(zip(names, row))
+        page = dict(zip(names, row, strict=True))
         page["body"] = zlib.decompress(page["body"]) if page["body"] is not None else b""
         yield page
 

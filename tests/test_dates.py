@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -178,7 +178,7 @@ def test_parsed_date_is_frozen() -> None:
     "now",
     [
         datetime(2026, 11, 28, 10, 0),  # naive: Vietnam local time
-        datetime(2026, 11, 28, 3, 0, tzinfo=timezone.utc),  # aware: converted
+        datetime(2026, 11, 28, 3, 0, tzinfo=UTC),  # aware: converted
         datetime(2026, 11, 28, 10, 0, tzinfo=VN_TZ),
     ],
 )

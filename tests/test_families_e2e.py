@@ -13,9 +13,9 @@ import re
 import subprocess
 import tomllib
 import unicodedata
+from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 import sqlite_utils

@@ -90,8 +90,8 @@ def test_a_listing_with_a_dated_heading_is_not_an_article() -> None:
 
 
 def test_the_link_followed_to_the_page_names_its_title() -> None:
-    main = (f'<div class="content"><p class="lead">Hoạt động hè cho thiếu nhi của xã năm 2024</p>'
-            f'<p><b>Ngày 12/06/2024</b></p><p>Xã tổ chức hoạt động hè cho thiếu nhi với nhiều trò chơi.</p></div>')
+    main = ('<div class="content"><p class="lead">Hoạt động hè cho thiếu nhi của xã năm 2024</p>'
+            '<p><b>Ngày 12/06/2024</b></p><p>Xã tổ chức hoạt động hè cho thiếu nhi với nhiều trò chơi.</p></div>')
     alone = page(main)
     followed = page(main, referrer=Link("http://huyen.example.gov.vn/mot-bai-viet-ve-hoat-dong/",
                                         "Hoạt động hè cho thiếu nhi của xã năm 2024", True))

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -43,7 +43,7 @@ nows = st.one_of(
     st.none(),
     st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2100, 1, 1)),
     st.datetimes(
-        min_value=datetime(1990, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(timezone.utc)
+        min_value=datetime(1990, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(UTC)
     ),
 )
 
@@ -140,7 +140,7 @@ LAYOUTS: list[tuple[Callable[[datetime], str], str]] = [
     (lambda v: f"Đăng lúc: {v:%H:%M:%S} {dmy(v)} (GMT+7)", "second"),
     (lambda v: f"{WEEKDAYS[v.weekday()].upper()}, {dmy(v)} {v:%H:%M:%S}", "second"),
     (lambda v: v.isoformat(timespec="seconds"), "second"),
-    (lambda v: v.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"), "second"),
+    (lambda v: v.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), "second"),
     (lambda v: f"{dmy(v)} {v:%I:%M:%S} {'SA' if v.hour < 12 else 'CH'}", "second"),
 ]
 

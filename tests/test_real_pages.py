@@ -14,7 +14,7 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
 
@@ -85,7 +85,7 @@ def test_views_are_never_read_from_site_counters(report: Report) -> None:
 def warc_of_real_pages(path: Path, report: Report) -> None:
     """Every real page as a response record at its original address (a Wayback capture's address
     read as the page it captured), as a crawler of the live portals would have written it."""
-    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     with path.open("wb") as out:
         writer = WARCWriter(out, gzip=True)
         for name, entry in report.truth.items():

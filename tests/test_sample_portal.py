@@ -448,8 +448,7 @@ def test_today_clock_has_vietnamese_weekday() -> None:
 
 # ---------------------------------------------------------------- the commune portals (families 5 and 6)
 
-from crawler.sample_portal import SAMPLE_SITES, ground_truth_for  # noqa: E402
-from crawler.sample_portal import hatinh_new, nukeviet  # noqa: E402
+from crawler.sample_portal import SAMPLE_SITES, ground_truth_for, hatinh_new, nukeviet  # noqa: E402  # noqa: E402
 from crawler.sample_portal.markup import encode_cp1258  # noqa: E402
 
 COMMUNE_SLUGS = ("sample-hatinh", "sample-nukeviet")

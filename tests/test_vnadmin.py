@@ -15,8 +15,17 @@ import sys
 import pytest
 
 from tests.conftest import REPO_ROOT
-from vnadmin import (AdminNameError, admin_unit_rows, crosswalk_rows, data_version, describe, load, locate,
-                     normalize_host, resolve_name)
+from vnadmin import (
+    AdminNameError,
+    admin_unit_rows,
+    crosswalk_rows,
+    data_version,
+    describe,
+    load,
+    locate,
+    normalize_host,
+    resolve_name,
+)
 from vnadmin.data import LEGACY, NEW, PINNED_VERSION, SOURCE
 
 CONTRACT_KEYS = {"level", "legacy", "new_2025", "confidence", "rule"}

@@ -15,18 +15,18 @@ import subprocess
 import sys
 import urllib.error
 import urllib.request
-from datetime import datetime, timezone
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from crawler.extraction import PAGE_READER
 from crawler.demo import crawl_command
+from crawler.extraction import PAGE_READER
 from crawler.sample_portal import SamplePortalServer
 from crawler.sample_portal.catalog import ground_truth_for
 from crawler.sites import load_registry
@@ -57,7 +57,7 @@ def fetch(url: str) -> tuple[int, str, bytes]:
 
 
 def now_warc() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def response_record(writer: WARCWriter, url: str, status: int, content_type: str, body: bytes,
@@ -84,7 +84,7 @@ def write_responses(path: Path, urls: list[str], gzip: bool) -> dict[str, str]:
 def arc_file(path: Path, urls: list[str]) -> dict[str, str]:
     """An ARC (v1) file of the pages at `urls`: what old Heritrix and Alexa crawls left."""
     version = b"1 0 tests\nURL IP-address Archive-date Content-type Archive-length\n"
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S")
+    stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
     parts = [b"filedesc://%s 127.0.0.1 %s text/plain %d\n" % (path.name.encode(), stamp.encode(), len(version)),
              version, b"\n"]
     dates = {}

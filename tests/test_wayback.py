@@ -10,10 +10,10 @@ import json
 import subprocess
 import sys
 import threading
-from datetime import datetime, timedelta, timezone
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Iterator
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -109,7 +109,7 @@ def stamp(when: datetime) -> str:
 @pytest.fixture(scope="module")
 def wayback() -> Iterator[tuple[FakeWayback, str, list[dict], dict]]:
     """Captures of every sample article (taken now), then the portal goes offline."""
-    now = datetime.now(timezone.utc).replace(microsecond=0)
+    now = datetime.now(UTC).replace(microsecond=0)
     fake = FakeWayback()
     with SamplePortalServer() as portal:
         base = portal.url.rstrip("/")

@@ -8,10 +8,35 @@ portal belongs to. Pure: no Scrapy, no network, no archive.
 Data: `vnadmin.data` (units of both eras and the crosswalk, from the pinned vietnamadminunits
 package); resolver: `vnadmin.resolve`.
 """
-from vnadmin.data import (COMMUNE, DISTRICT, LEGACY, NEW, PROVINCE, SOURCE, AdminDataError, Dataset, Unit,
-                          admin_unit_rows, crosswalk_rows, data_version, load)
-from vnadmin.resolve import (LEVELS, NATIONAL, PROVINCE_AGENCY, UNKNOWN, AdminNameError, EraView, Location, band,
-                             describe, locate, normalize_host, resolve_name)
+from vnadmin.data import (
+                          COMMUNE,
+                          DISTRICT,
+                          LEGACY,
+                          NEW,
+                          PROVINCE,
+                          SOURCE,
+                          AdminDataError,
+                          Dataset,
+                          Unit,
+                          admin_unit_rows,
+                          crosswalk_rows,
+                          data_version,
+                          load,
+)
+from vnadmin.resolve import (
+                          LEVELS,
+                          NATIONAL,
+                          PROVINCE_AGENCY,
+                          UNKNOWN,
+                          AdminNameError,
+                          EraView,
+                          Location,
+                          band,
+                          describe,
+                          locate,
+                          normalize_host,
+                          resolve_name,
+)
 
 __all__ = [
     "COMMUNE", "DISTRICT", "LEGACY", "LEVELS", "NATIONAL", "NEW", "PROVINCE", "PROVINCE_AGENCY", "SOURCE", "UNKNOWN",

@@ -26,9 +26,9 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterable
 from urllib.parse import urlsplit
 
 from vnadmin import names as N

@@ -17,8 +17,9 @@ date) is **other**. Only articles become rows; the spider counts the others.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from crawler.generic.layout import Layout, headline_groups, is_headline_link, related_block_follows
 from crawler.generic.lines import is_inside
@@ -74,7 +75,7 @@ def article_failure(page: PageDocument, read_fields: Callable[[], ArticleFields]
     if chars < MIN_BODY_CHARS and not (chars >= MIN_SHORT_BODY_CHARS and lines >= MIN_SHORT_BODY_LINES):
         if not _notice(layout):
             return "short_body"
-    if sum(l.chars * l.link_ratio for l in layout.body) > MAX_BODY_LINK_RATIO * chars:
+    if sum(ln.chars * ln.link_ratio for ln in layout.body) > MAX_BODY_LINK_RATIO * chars:
         return "link_heavy_body"
     if any(is_headline_link(line) for line in layout.between):
         return "headlines_before_body"

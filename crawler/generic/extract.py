@@ -31,13 +31,13 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
-from pipelines import vocab
 from crawler.generic.layout import Layout, common_ancestor, is_meta_line
 from crawler.generic.lines import Line, ancestors, class_tokens
 from crawler.generic.urls import canonicalize_url, date_in_url, is_home_url, same_site
 from crawler.items import ArticleFields
 from crawler.pages.article import looks_like_byline
 from crawler.pages.html import document_links
+from pipelines import vocab
 from pipelines.normalize import (
     clean_text,
     fold_for_search,
@@ -158,12 +158,12 @@ def _time_element(line: Line | None) -> Found:
 def _visible_date(layout: Layout, now: datetime | None) -> tuple[Found, Line | None]:
     groups = (
         (layout.window, "heuristic:date_near_title"),
-        ([l for l in layout.before_title if not _is_clock(l.text, now)], "heuristic:date_above_title"),
+        ([ln for ln in layout.before_title if not _is_clock(ln.text, now)], "heuristic:date_above_title"),
         (layout.tail, "heuristic:date_after_body"),
     )
     for lines, rule in groups:
-        dated = [l for l in lines if l.chars <= MAX_DATE_LINE_CHARS and normalize_datetime_detail(l.text) is not None]
-        labelled = [l for l in dated if vocab.DATE_LABEL_RE.search(fold_for_search(l.text))]
+        dated = [ln for ln in lines if ln.chars <= MAX_DATE_LINE_CHARS and normalize_datetime_detail(ln.text) is not None]
+        labelled = [ln for ln in dated if vocab.DATE_LABEL_RE.search(fold_for_search(ln.text))]
         if labelled:
             return (labelled[0].text, f"label:{_label(labelled[0].text, vocab.DATE_LABEL_RE)}"), labelled[0]
         if dated:
@@ -243,8 +243,8 @@ def _is_credit(text: str) -> bool:
 def extract_byline(page: PageDocument, trailing: list[Line]) -> Found:
     """Credit lines near the title, then the trailing byline lines (a ``Nguồn:`` line is kept with
     them for the source); when they name nobody, the declared author (JSON-LD, microdata, meta)."""
-    labelled = [l for l in page.layout.window
-                if vocab.AUTHOR_LABEL_RE.search(fold_for_search(l.text)) and normalize_authors(l.text)]
+    labelled = [ln for ln in page.layout.window
+                if vocab.AUTHOR_LABEL_RE.search(fold_for_search(ln.text)) and normalize_authors(ln.text)]
     lines = [*labelled, *trailing]
     text = "\n".join(line.text for line in lines)
     if lines and normalize_authors(text):

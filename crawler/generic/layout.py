@@ -24,14 +24,15 @@ The rules, in order:
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Sequence
+from typing import Any
 from urllib.parse import urljoin
 
-from pipelines import vocab
 from crawler.generic.lines import Line, ancestors, class_text, class_tokens, is_inside
 from crawler.generic.urls import canonicalize_url
+from pipelines import vocab
 from pipelines.normalize import fold_for_search, normalize_datetime, normalize_view_count
 
 MIN_CONTENT_CHARS = 25
@@ -152,7 +153,7 @@ def _text_first(lines: list[Line], refs: Sequence[str], page_url: str) -> Layout
     layout.container = best_container(lines)
     if layout.container is None:
         return layout
-    inside = [l for l in lines if is_content(l) and is_inside(l.owner, layout.container)]
+    inside = [ln for ln in lines if is_content(ln) and is_inside(ln.owner, layout.container)]
     if not inside:
         return layout
     layout.title, layout.title_kind = find_title(lines, inside[0].index, refs, page_url)
@@ -180,7 +181,7 @@ def _title_first(lines: list[Line], anchor: tuple[Line, str, str]) -> Layout:
         layout.container = None
         first = last = end - 1
         layout.between = lines[start:end]
-        layout.window = [l for l in layout.between if l.chars <= 200 and not is_headline_link(l)][:MAX_TAIL_LINES]
+        layout.window = [ln for ln in layout.between if ln.chars <= 200 and not is_headline_link(ln)][:MAX_TAIL_LINES]
         layout.before_title = above_title(lines, title.index)
         layout.tail = _tail(lines, end)
         return layout
@@ -192,7 +193,7 @@ def _only_metadata(lines: list[Line]) -> bool:
     """A title's section holds no text, only its date, views, credits, furniture or links (an
     attachment): a few lines at most. A counter's digits or a box's labels are not that."""
     return len(lines) <= MAX_TAIL_LINES and all(
-        is_meta_line(l.text) or vocab.is_noise_line(l.text) or l.link_ratio >= 0.5 for l in lines)
+        is_meta_line(ln.text) or vocab.is_noise_line(ln.text) or ln.link_ratio >= 0.5 for ln in lines)
 
 
 def _section_end(lines: list[Line], start: int) -> int:
@@ -238,7 +239,7 @@ def _dated_title(lines: list[Line], index: int) -> bool:
         return True
     if len(below) == 2 and below[0].chars <= 60 and _heading_kind(below[0]) is None and _is_date_line(below[1]):
         return True
-    return any(_is_date_line(l) for l in above_title(lines, index))
+    return any(_is_date_line(ln) for ln in above_title(lines, index))
 
 
 def _is_date_line(line: Line) -> bool:
@@ -282,7 +283,7 @@ def best_container(lines: list[Line]) -> Any:
     scores: dict[Any, float] = {}
     for line in lines:
         if is_content(line) and line.tag not in ("h1", "h2"):
-            for weight, element in zip(_SCORE_WEIGHTS, ancestors(line.owner, len(_SCORE_WEIGHTS))):
+            for weight, element in zip(_SCORE_WEIGHTS, ancestors(line.owner, len(_SCORE_WEIGHTS)), strict=False):
                 scores[element] = scores.get(element, 0.0) + line.chars * weight
     if not scores:
         return None
@@ -334,7 +335,7 @@ def find_title(lines: list[Line], before: int, refs: Sequence[str], page_url: st
         distance = abs(before - line.index)
         if kind is None or (similarity < 0.5 and kind != "h1" and distance > NEAR_TITLE_LINES):
             continue
-        dated = any(is_meta_line(l.text) for l in lines[line.index + 1:line.index + 3])
+        dated = any(is_meta_line(ln.text) for ln in lines[line.index + 1:line.index + 3])
         score = similarity + _TITLE_BONUS[kind] + 1 / (1 + distance / 2) + 0.6 * dated
         if best is None or score > best[0]:
             best = (score, line, kind)
@@ -356,7 +357,7 @@ def _bold_title(lines: list[Line], before: int) -> Line | None:
         if (line.bold_ratio >= 0.9 and 15 <= line.chars <= 250 and line.link_ratio < 0.5 and not line.chrome
                 and not is_meta_line(line.text) and not vocab.is_end_marker(line.text)):
             after = lines[line.index + 1:line.index + 3]
-            if any(is_meta_line(l.text) for l in after):
+            if any(is_meta_line(ln.text) for ln in after):
                 return line
     return None
 
@@ -403,7 +404,7 @@ def _span(lines: list[Line], container: Any, start: int) -> tuple[int | None, in
 
 def _starts_list(lines: list[Line], i: int) -> bool:
     """A headline link with another one close after it: a related-links list without a heading."""
-    return is_headline_link(lines[i]) and any(is_headline_link(l) for l in lines[i + 1:i + 4])
+    return is_headline_link(lines[i]) and any(is_headline_link(ln) for ln in lines[i + 1:i + 4])
 
 
 def _grow(lines: list[Line], edge: int, step: int, limit: int) -> int:
@@ -426,7 +427,7 @@ def _grow(lines: list[Line], edge: int, step: int, limit: int) -> int:
 def _fill_regions(layout: Layout, start: int, first: int, last: int) -> None:
     lines = layout.lines
     layout.between = lines[start:first]
-    layout.window = [l for l in layout.between if not is_headline_link(l) and l.chars <= 200]
+    layout.window = [ln for ln in layout.between if not is_headline_link(ln) and ln.chars <= 200]
     previous: Line | None = None
     for line in lines[first:last + 1]:
         if line.chrome or vocab.is_noise_line(line.text):
@@ -443,9 +444,9 @@ def _fill_regions(layout: Layout, start: int, first: int, last: int) -> None:
     if layout.title is not None:
         region = common_ancestor(layout.title.owner, layout.container)
         lo = max(0, layout.title.index - PRE_TITLE_LINES)
-        row = {l.index for l in above_title(lines, layout.title.index)}
-        layout.before_title = [l for l in lines[lo:layout.title.index]
-                               if l.index in row or (not l.chrome and is_inside(l.owner, region) and l.link_ratio < 0.5)]
+        row = {ln.index for ln in above_title(lines, layout.title.index)}
+        layout.before_title = [ln for ln in lines[lo:layout.title.index]
+                               if ln.index in row or (not ln.chrome and is_inside(ln.owner, region) and ln.link_ratio < 0.5)]
 
 
 def _item_title(line: Line) -> bool:
@@ -477,7 +478,7 @@ def related_block_follows(layout: Layout) -> bool:
     if not layout.body:
         return False
     end = layout.tail[-1].index if layout.tail else layout.body[-1].index
-    return any(vocab.is_end_marker(l.text) for l in layout.lines[end + 1:end + 1 + MAX_TAIL_LINES])
+    return any(vocab.is_end_marker(ln.text) for ln in layout.lines[end + 1:end + 1 + MAX_TAIL_LINES])
 
 
 def headline_groups(lines: list[Line]) -> dict[str, int]:

@@ -9,14 +9,15 @@ chrome (menus, header, footer, side boxes: by tag, or by class/id words from `vo
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Iterator
+from typing import Any
 
 from lxml import etree
 
-from pipelines import vocab
 from crawler.pages.html import BLOCK_TAGS, SKIP_TAGS
+from pipelines import vocab
 from pipelines.normalize import clean_text
 
 _TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")

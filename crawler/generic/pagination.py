@@ -23,9 +23,9 @@ from urllib.parse import urldefrag, urljoin
 
 from parsel import Selector
 
-from pipelines import vocab
 from crawler.generic.urls import is_page_variant, page_number, same_site, trap_reason
 from crawler.pages.listing import POSTBACK_RE
+from pipelines import vocab
 from pipelines.normalize import clean_text, fold_for_search
 
 _NUMBER = re.compile(r"^\[?\s?(\d{1,4})\s?\]?$")
@@ -184,8 +184,8 @@ def current_page(pager: Pager, url: str) -> int:
 
 def next_link(links: list[PagerLink], current: int) -> PagerLink | None:
     """The link to the page after `current`: a "next" label, else the number ``current + 1``."""
-    return (next((l for l in links if l.rel == "next"), None)
-            or next((l for l in links if l.number == current + 1), None))
+    return (next((ln for ln in links if ln.rel == "next"), None)
+            or next((ln for ln in links if ln.number == current + 1), None))
 
 
 def _label(anchor: Any) -> str:

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from crawler.generic.urls import DATE_IN_URL, canonicalize_url
 from crawler.profiles import ProfileError
 from crawler.profiles.model import ArticleRules, ListingRules, SiteProfile, UrlRules
-from crawler.generic.urls import DATE_IN_URL, canonicalize_url
 from pipelines.vocab import NEXT_LABELS
 
 GENERIC_FAMILY = "generic"

@@ -13,7 +13,6 @@ from typing import Any
 from parsel import Selector
 
 from crawler.pages.html import jsonld_objects
-
 from pipelines.normalize import clean_text
 
 Found = tuple[str | None, str | None]  # (value, provenance)

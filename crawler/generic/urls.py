@@ -140,7 +140,7 @@ def _path_trap(path: str) -> str | None:
 
 
 def _repeats_pair(segments: list[str]) -> bool:
-    pairs = list(zip(segments, segments[1:]))
+    pairs = list(zip(segments, segments[1:], strict=False))
     return any(pairs.count(p) >= 2 for p in set(pairs))
 
 

@@ -18,6 +18,7 @@ What lives where:
 """
 from __future__ import annotations
 
+from crawler.sample_portal.catalog import SAMPLE_SITES, ground_truth_for
 from crawler.sample_portal.corpus import (
     CATEGORIES,
     ITEMS_PER_PAGE,
@@ -28,7 +29,6 @@ from crawler.sample_portal.corpus import (
     ground_truth,
 )
 from crawler.sample_portal.server import Fault, RequestRecord, SamplePortalServer, check_loopback, serve
-from crawler.sample_portal.catalog import SAMPLE_SITES, ground_truth_for
 
 __all__ = [
     "CATEGORIES", "ITEMS_PER_PAGE", "Article", "Category", "CategoryListing", "Fault", "RequestRecord",

@@ -5,8 +5,8 @@ Tests and the demo look sample portals up here instead of importing each family 
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from crawler.sample_portal import corpus, hatinh_new, nukeviet
 

@@ -10,9 +10,9 @@ truth from these objects; nothing here knows a URL scheme or a page layout.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Callable
 
 from crawler.sample_portal.corpus import Article, ArticleSpec, compose_unique, content_truth, format_views
 from crawler.sample_portal.phrases import Voice

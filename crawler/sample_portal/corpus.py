@@ -26,11 +26,11 @@ import re
 import threading
 import unicodedata
 from array import array
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator
 
 from crawler.sample_portal import phrases
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import html
 import threading
 import unicodedata
+from collections.abc import Callable
 from datetime import datetime
-from typing import Callable
 
 from crawler.sample_portal.commune_corpus import CommunePortal, Post, origin_of
 from crawler.sample_portal.corpus import VN_TZ, Block, thousands

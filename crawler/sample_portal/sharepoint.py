@@ -376,7 +376,7 @@ def _menu_link(label: str, slug: str) -> str:
 def _render_menu() -> str:
     items = []
     for label, slug, children in _MENU:
-        sub = "".join(f"<li>{_menu_link(l, s)}</li>" for l, s in children)
+        sub = "".join(f"<li>{_menu_link(ln, s)}</li>" for ln, s in children)
         items.append(f"<li>{_menu_link(label, slug)}" + (f'<ul class="sub-menu">{sub}</ul>' if sub else "") + "</li>")
     return '<div class="menu">\n<ul class="menu-top">\n' + "\n".join(items) + "\n</ul>\n</div>"
 

@@ -17,8 +17,9 @@ the crawl closes, and reported in the run's problems (`pipelines.outcome`).
 """
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Iterator, Mapping
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, AsyncIterator, Iterator, Mapping
+from typing import TYPE_CHECKING, Any
 
 import scrapy
 from scrapy import signals

@@ -16,8 +16,9 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any, AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode, urlsplit
 
 import scrapy
@@ -88,12 +89,12 @@ def parse_cdx(text: str) -> tuple[list[dict[str, str]], str | None]:
     resume = None
     if len(body) >= 2 and body[-2] == []:
         resume, body = body[-1][0], body[:-2]
-    return [dict(zip(header, row)) for row in body if row], resume
+    return [dict(zip(header, row, strict=False)) for row in body if row], resume
 
 
 def capture_time(timestamp: str) -> str:
     """Wayback timestamp (UTC, ``YYYYMMDDhhmmss``) -> ISO 8601 in +07:00."""
-    when = datetime.strptime(timestamp, "%Y%m%d%H%M%S").replace(tzinfo=timezone.utc)
+    when = datetime.strptime(timestamp, "%Y%m%d%H%M%S").replace(tzinfo=UTC)
     return when.astimezone(VN_TZ).isoformat(timespec="seconds")
 
 

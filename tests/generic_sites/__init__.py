@@ -21,8 +21,8 @@ family for the pure extraction tests (``python -m tests.generic_sites.save`` rew
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 from crawler.demo import LOCAL_ONLY_SETTINGS
 from crawler.sample_portal import SamplePortal, SamplePortalServer

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import html
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
-from typing import Callable
 
 from crawler.sample_portal import SamplePortal
 from crawler.sample_portal.corpus import Article, slugify
