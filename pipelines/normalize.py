@@ -1,4 +1,4 @@
-"""The normalizers' public API (DESIGN.md, "Normalizers"): import everything from here.
+"""The normalizers' public API (docs/contract.md, "Normalizers"): import everything from here.
 
 A thin module of re-exports; the rules live in `pipelines.dates` (date lines), `pipelines.views`
 (view counts), `pipelines.bylines` (authors and source) and `pipelines.text` (NFC, whitespace,

@@ -5,7 +5,7 @@ Used by the normalizers (pipelines/bylines.py), the profile page objects (crawle
 generic mode (crawler/generic). Data only, plus a few tiny predicates; the bottom layer. Label texts are matched on *folded* text
 (`pipelines.normalize.fold_for_search`: lower case, no diacritics, đ -> d), so ``Tin cùng chuyên
 mục``, ``TIN CÙNG CHUYÊN MỤC`` and a windows-1258 page's decomposed ``Tin cu`ng...`` all match.
-Sources: the label vocabulary and traps of shared/reference/portal-platforms.md.
+Sources: the labels and traps public material shows (docs/platforms.md).
 """
 from __future__ import annotations
 

@@ -28,3 +28,19 @@ def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
         return real_connect(sock, address)
 
     monkeypatch.setattr(socket.socket, "connect", guarded)
+
+
+# Modules whose tests start subprocesses, servers or a browser: `pytest -m "not e2e"` leaves them
+# out (the fast inner loop, docs/development.md). A test elsewhere that does the same carries
+# `@pytest.mark.e2e` itself.
+E2E_MODULES = frozenset({
+    "test_admin_units_browser", "test_crawl_e2e", "test_cron", "test_dashboard_browser", "test_datasette_browser",
+    "test_datasette_server", "test_families_e2e", "test_generic_e2e", "test_generic_pagination_e2e",
+    "test_identity_e2e", "test_limits", "test_warc", "test_wayback", "test_wayback_generic",
+})
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.module is not None and item.module.__name__.rsplit(".", 1)[-1] in E2E_MODULES:
+            item.add_marker(pytest.mark.e2e)

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from crawler.demo import crawl_command
-from crawler.sample_portal import SamplePortalServer, ground_truth
+from sample_portal.demo import crawl_command
+from sample_portal import SamplePortalServer, ground_truth
 from tests.conftest import REPO_ROOT
 
 COMPARED = ("title", "summary", "body_text", "authors", "category", "published_at", "published_date",

@@ -20,10 +20,10 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from crawler.demo import crawl_command
+from sample_portal.demo import crawl_command
 from crawler.profiles import load_families
-from crawler.sample_portal import SamplePortalServer, ground_truth_for
-from crawler.sample_portal.server import RequestRecord
+from sample_portal import SamplePortalServer, ground_truth_for
+from sample_portal.server import RequestRecord
 from crawler.sites import load_registry
 from tests.conftest import REPO_ROOT
 

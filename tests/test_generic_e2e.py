@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.sample_portal import SAMPLE_SITES, SamplePortalServer
+from sample_portal import SAMPLE_SITES, SamplePortalServer
 from tests.conftest import REPO_ROOT
 from tests.generic_sites import PORTALS, generic_crawl_command, serve
 from tests.generic_sites.scoring import HEADER, Figures, archive_rows, score

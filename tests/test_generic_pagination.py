@@ -221,7 +221,7 @@ class NewsSite:
 
 
 def _slug(title: str) -> str:
-    from crawler.sample_portal.corpus import slugify
+    from sample_portal.corpus import slugify
 
     return slugify(title, 60).lower()
 
@@ -314,6 +314,7 @@ def test_traps_and_other_sites_are_never_next_pages() -> None:
 # --- end to end ---------------------------------------------------------------------------------
 
 
+@pytest.mark.e2e
 def test_a_listing_chained_by_one_trang_sau_link_is_crawled_to_its_end(tmp_path: Path) -> None:
     site = NewsSite(articles=300, per_page=10, pager="trang_sau")
     db = tmp_path / "archive.db"
@@ -330,6 +331,7 @@ def test_a_listing_chained_by_one_trang_sau_link_is_crawled_to_its_end(tmp_path:
     assert published.startswith(f"{site.stories[-1]['published']:%Y-%m-%dT%H:%M}")
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("pager", ["rel_next", "class_next", "tin_cu_hon", "link_rel_next"])
 def test_other_lone_next_links_are_crawled_to_the_end(pager: str, tmp_path: Path) -> None:
     site = NewsSite(articles=48, per_page=6, pager=pager)  # 8 listing pages, depth 2 reaches 3 by plain links
@@ -341,6 +343,7 @@ def test_other_lone_next_links_are_crawled_to_the_end(pager: str, tmp_path: Path
     assert count == 48
 
 
+@pytest.mark.e2e
 def test_a_page_limit_that_cuts_the_crawl_is_reported(tmp_path: Path) -> None:
     site = NewsSite(articles=120, per_page=10)
     db = tmp_path / "archive.db"
@@ -362,6 +365,7 @@ def test_a_page_limit_that_cuts_the_crawl_is_reported(tmp_path: Path) -> None:
     assert "Health: generic-127-0-0-1-" in result.stderr and "stopped by its page limit (20)" in result.stderr
 
 
+@pytest.mark.e2e
 def test_a_depth_limit_that_cuts_the_crawl_is_reported(tmp_path: Path) -> None:
     site = NewsSite(articles=20, per_page=10)
     db = tmp_path / "archive.db"

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from crawler.demo import crawl_command
-from crawler.sample_portal import SamplePortalServer
+from sample_portal.demo import crawl_command
+from sample_portal import SamplePortalServer
 from pipelines.schema import open_archive
 from tests.conftest import REPO_ROOT
 from tests.test_crawl_e2e import rows
@@ -26,9 +26,10 @@ PREVIOUS_VERSION = "6611f9b223594a8b6504f1b6a341bc4da55dec51"
 CATEGORIES = ("Tin-tuc-su-kien", "Kinh-te", "Van-hoa-xa-hoi", "Quoc-phong-an-ninh")
 
 
-def demo(db: Path, root: Path = REPO_ROOT) -> subprocess.CompletedProcess[str]:
-    """The README's Quick start command (`python -m crawler.demo`), from the project at `root`."""
-    return subprocess.run([sys.executable, "-m", "crawler.demo", "--db", str(db), "--quiet"], cwd=root,
+def demo(db: Path, root: Path = REPO_ROOT, module: str = "sample_portal.demo") -> subprocess.CompletedProcess[str]:
+    """The README's Quick start command (`python -m sample_portal.demo`), from the project at `root`
+    (the previous version kept it in `crawler.demo`)."""
+    return subprocess.run([sys.executable, "-m", module, "--db", str(db), "--quiet"], cwd=root,
                           env={**os.environ, "PYTHONPATH": str(root)}, capture_output=True, text=True,
                           timeout=300)
 
@@ -115,7 +116,7 @@ def test_archive_of_the_previous_version_is_merged(tmp_path: Path) -> None:
     db = tmp_path / "archive.db"
     old = previous_version(tmp_path)
     for _ in range(2):
-        result = demo(db, old)
+        result = demo(db, old, module="crawler.demo")
         assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     assert counts(db) == (2 * ARTICLES, 2 * ARTICLES, [1, 1])  # the bug: every article twice
     open_archive(db).close()  # the migration

@@ -208,7 +208,7 @@ NFD_BYLINE_PAGE = """<html><head><meta http-equiv="Content-Type" content="text/h
 def test_decomposed_pages_match_profile_text_selectors(sites: dict[str, SiteProfile]) -> None:
     """A windows-1258 page carries tone marks as combining characters ("giả" is "gia" + U+0309);
     the NukeViet profile's `p:contains("Tác giả")` must still find the author line."""
-    from crawler.sample_portal.markup import encode_cp1258
+    from sample_portal.markup import encode_cp1258
 
     url = "http://127.0.0.1:8765/minhduc/vi/news/tin-tuc-su-kien/hoi-nghi-giao-ban-thang-7-1190.html"
     text = HtmlResponse(url, body=encode_cp1258(NFD_BYLINE_PAGE), headers={"Content-Type": "text/html"}).text

@@ -95,6 +95,7 @@ def warc_of_real_pages(path: Path, report: Report) -> None:
                 http_headers=headers, warc_headers_dict={"WARC-Date": stamp}))
 
 
+@pytest.mark.e2e
 def test_import_warc_archives_every_real_article(report: Report, tmp_path: Path) -> None:
     warc, db = tmp_path / "real.warc.gz", tmp_path / "archive.db"
     warc_of_real_pages(warc, report)

@@ -18,9 +18,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from parsel import Selector
 
-from crawler.sample_portal import Fault, SamplePortal, SamplePortalServer, ground_truth
-from crawler.sample_portal.corpus import SEED_FILE
-from crawler.sample_portal.sharepoint import today_clock
+from sample_portal import Fault, SamplePortal, SamplePortalServer, ground_truth
+from sample_portal.corpus import SEED_FILE
+from sample_portal.sharepoint import today_clock
 from tests.conftest import REPO_ROOT
 
 GT_KEYS = {"url", "site", "title", "summary", "body_text", "authors", "category", "categories", "published_at",
@@ -410,13 +410,13 @@ def test_extra_articles_are_generated_lazily() -> None:
 def test_refuses_non_loopback_host() -> None:
     with pytest.raises(ValueError, match="loopback"):
         SamplePortalServer(host="0.0.0.0")
-    result = subprocess.run([sys.executable, "-m", "crawler.sample_portal", "--host", "0.0.0.0", "--port", "0"],
+    result = subprocess.run([sys.executable, "-m", "sample_portal", "--host", "0.0.0.0", "--port", "0"],
                             cwd=REPO_ROOT, capture_output=True, text=True, timeout=30)
     assert result.returncode == 2 and "loopback" in result.stderr
 
 
 def test_command_line_serves_until_terminated() -> None:
-    proc = subprocess.Popen([sys.executable, "-m", "crawler.sample_portal", "--port", "0"], cwd=REPO_ROOT,
+    proc = subprocess.Popen([sys.executable, "-m", "sample_portal", "--port", "0"], cwd=REPO_ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         ready, _, _ = select.select([proc.stdout], [], [], 30)
@@ -448,8 +448,8 @@ def test_today_clock_has_vietnamese_weekday() -> None:
 
 # ---------------------------------------------------------------- the commune portals (families 5 and 6)
 
-from crawler.sample_portal import SAMPLE_SITES, ground_truth_for, hatinh_new, nukeviet  # noqa: E402  # noqa: E402
-from crawler.sample_portal.markup import encode_cp1258  # noqa: E402
+from sample_portal import SAMPLE_SITES, ground_truth_for, hatinh_new, nukeviet  # noqa: E402  # noqa: E402
+from sample_portal.markup import encode_cp1258  # noqa: E402
 
 COMMUNE_SLUGS = ("sample-hatinh", "sample-nukeviet")
 

@@ -22,9 +22,9 @@ import pytest
 from datasette.app import Datasette
 from sqlite_utils import Database
 
-from crawler.demo import crawl_command
+from sample_portal.demo import crawl_command
 from crawler.items import ArticleItem
-from crawler.sample_portal import SamplePortalServer, ground_truth
+from sample_portal import SamplePortalServer, ground_truth
 from pipelines.normalize import fold_for_search
 from pipelines.rows import article_row
 from pipelines.schema import migrations, open_archive
@@ -303,6 +303,7 @@ def expected_exact(truth: list[dict[str, Any]], query: str) -> set[str]:
     return found
 
 
+@pytest.mark.e2e
 def test_crawled_rows_carry_their_search_text(crawled: tuple[Path, list[dict[str, Any]]]) -> None:
     db, truth = crawled
     conn = sqlite3.connect(db)
@@ -330,6 +331,7 @@ def expected_phrase(truth: list[dict[str, Any]], phrase: str) -> set[str]:
     return found
 
 
+@pytest.mark.e2e
 def test_crawled_archive_finds_duc_thuan_typed_any_way(crawled: tuple[Path, list[dict[str, Any]]]) -> None:
     db, truth = crawled
     by_title = {a["url"] for a in truth if "Đức Thuận" in a["title"]}
@@ -344,6 +346,7 @@ def test_crawled_archive_finds_duc_thuan_typed_any_way(crawled: tuple[Path, list
         assert found == expected_phrase(truth, phrase), phrase
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("query", ["duc thuan", "Đức Thuận", "ĐỨC THUẬN", "truong", "Trường", "dong", "Đông",
                                    "hoa", "hòa", "hong linh", "Hồng Lĩnh", "nong thon moi", "dau lieu",
                                    "ATLC", "vụ Xuân", "quoc phong"])
@@ -354,12 +357,14 @@ def test_crawled_archive_search_matches_the_model(crawled: tuple[Path, list[dict
     assert search_box(db, query) == expected
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("query", ["Đông", "đồng", "Trường", "trường", "hòa", "Đức Thuận", "Hồng Lĩnh", "Dong"])
 def test_crawled_archive_exact_search_matches_the_model(crawled: tuple[Path, list[dict[str, Any]]], query: str) -> None:
     db, truth = crawled
     assert search_box(db, query, _fts_table=EXACT_FTS_TABLE) == expected_exact(truth, query)
 
 
+@pytest.mark.e2e
 def test_crawled_archive_dong_and_exact_dong(crawled: tuple[Path, list[dict[str, Any]]]) -> None:
     db, truth = crawled
 

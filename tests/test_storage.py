@@ -264,6 +264,7 @@ print(seen)
 """
 
 
+@pytest.mark.e2e
 def test_in_a_crawl_the_clock_writes_a_batch_no_item_completes(tmp_path: Path) -> None:
     """Between items (a polite crawl waiting on a slow page) only the reactor's clock can flush."""
     db = tmp_path / "archive.db"

@@ -355,6 +355,7 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
                           capture_output=True, text=True, timeout=120)
 
 
+@pytest.mark.e2e
 def test_command_json_contract() -> None:
     result = _run("honglinh.hatinh.gov.vn", "--json")
     assert result.returncode == 0, result.stderr
@@ -372,6 +373,7 @@ def test_command_json_contract() -> None:
     assert obj["rule"] == "host:district-slug+province"
 
 
+@pytest.mark.e2e
 def test_command_with_title_and_readable_output() -> None:
     result = _run("sonlinh.hatinh.gov.vn", "--title", "Cổng thông tin điện tử xã Sơn Lĩnh", "--json")
     assert result.returncode == 0, result.stderr
@@ -383,6 +385,7 @@ def test_command_with_title_and_readable_output() -> None:
     assert "province_agency" in result.stdout and "Tỉnh Lâm Đồng" in result.stdout and "Sở Tư pháp" in result.stdout
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("args", [(), ("a.gov.vn", "b.gov.vn"), ("bad host!",), ("--bogus", "x.gov.vn")])
 def test_command_bad_arguments_exit_2(args: tuple[str, ...]) -> None:
     result = _run(*args)

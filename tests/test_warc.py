@@ -25,10 +25,10 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from crawler.demo import crawl_command
+from sample_portal.demo import crawl_command
 from crawler.extraction import PAGE_READER
-from crawler.sample_portal import SamplePortalServer
-from crawler.sample_portal.catalog import ground_truth_for
+from sample_portal import SamplePortalServer
+from sample_portal.catalog import ground_truth_for
 from crawler.sites import load_registry
 from pipelines.lock import ArchiveLock
 from pipelines.schema import open_archive

@@ -1,11 +1,11 @@
 """What every test portal shares: its stories, categories, listing pages and ground truth.
 
 A test portal is a `PortalSite` subclass that knows one platform family's URL scheme and markup;
-its content comes from the bundled sample corpus (`crawler.sample_portal.SamplePortal`: titles,
+its content comes from the bundled sample corpus (`sample_portal.SamplePortal`: titles,
 leads, paragraphs, bylines with their true authors, dates and view counts), a different slice per
 portal, so the texts are realistic and the truth is known without reading any HTML. Subclasses
 implement `route` (path and query to a page) and the page renderers; this class answers requests
-(`handle`, the `crawler.sample_portal.server.Site` protocol) and builds the ground truth.
+(`handle`, the `sample_portal.server.Site` protocol) and builds the ground truth.
 """
 from __future__ import annotations
 
@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
-from crawler.sample_portal import SamplePortal
-from crawler.sample_portal.corpus import Article, slugify
-from crawler.sample_portal.sharepoint import WEEKDAYS, today_clock
+from sample_portal import SamplePortal
+from sample_portal.corpus import Article, slugify
+from sample_portal.sharepoint import WEEKDAYS, today_clock
 
 Reply = tuple[int, dict[str, str], bytes]
 CORPUS_EXTRA = 60  # extra corpus articles on top of the 72 base ones: about 26 per portal

@@ -12,7 +12,7 @@ People and places are fictional; every closing paragraph ends with ``./.`` as on
 """
 from __future__ import annotations
 
-from crawler.sample_portal.phrases import Topic, Voice
+from sample_portal.phrases import Topic, Voice
 
 _TWO_LEVEL = Topic(
     name="two_level",

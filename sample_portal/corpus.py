@@ -32,7 +32,7 @@ from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
 
-from crawler.sample_portal import phrases
+from sample_portal import phrases
 
 VN_TZ = timezone(timedelta(hours=7))
 MOUNT = "/honglinh"  # where the server mounts this portal; every path below starts with it

@@ -23,7 +23,7 @@ import threading
 from datetime import datetime
 from urllib.parse import parse_qs, unquote
 
-from crawler.sample_portal.corpus import MOUNT, VN_TZ, Article, Block, Category, SamplePortal
+from sample_portal.corpus import MOUNT, VN_TZ, Article, Block, Category, SamplePortal
 
 Reply = tuple[int, dict[str, str], bytes]  # status, headers, body
 

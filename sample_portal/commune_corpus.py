@@ -14,8 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from crawler.sample_portal.corpus import Article, ArticleSpec, compose_unique, content_truth, format_views
-from crawler.sample_portal.phrases import Voice
+from sample_portal.corpus import Article, ArticleSpec, compose_unique, content_truth, format_views
+from sample_portal.phrases import Voice
 
 
 @dataclass(frozen=True)

@@ -25,10 +25,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Protocol
 from urllib.parse import parse_qs, urlsplit
 
-from crawler.sample_portal.corpus import SamplePortal
-from crawler.sample_portal.hatinh_new import HaTinhSite
-from crawler.sample_portal.nukeviet import NukeVietSite
-from crawler.sample_portal.sharepoint import SharePointSite
+from sample_portal.corpus import SamplePortal
+from sample_portal.hatinh_new import HaTinhSite
+from sample_portal.nukeviet import NukeVietSite
+from sample_portal.sharepoint import SharePointSite
 
 Reply = tuple[int, dict[str, str], bytes]
 HTML_TYPE = "text/html; charset=utf-8"

@@ -1,6 +1,6 @@
 """Family 5, the new Hà Tĩnh portal platform (2024-25): the sample portal of phường Nam Hồng Lĩnh.
 
-A replica of ``namhonglinh.hatinh.gov.vn`` as public material shows it (portal-platforms.md,
+A replica of ``namhonglinh.hatinh.gov.vn`` as public material shows it (docs/platforms.md,
 family 5): category listings ``/vi/chuyen-muc/{slug}?page=N`` (plain links: page numbers, ``‹``,
 ``›``, ``«``, ``»``), articles ``/vi/bai-viet/{slug}`` with no numeric id, pictures under
 ``/namhonglinh/Others/...``; listing items ``div.post-item`` (the first item of page 1 is the
@@ -21,7 +21,7 @@ import random
 import re
 from urllib.parse import parse_qs, unquote
 
-from crawler.sample_portal.commune_corpus import (
+from sample_portal.commune_corpus import (
     CommunePortal,
     Post,
     Section,
@@ -29,9 +29,9 @@ from crawler.sample_portal.commune_corpus import (
     post_truth,
     random_moment,
 )
-from crawler.sample_portal.commune_phrases import NAM_HONG_LINH
-from crawler.sample_portal.corpus import BYLINE_STYLES, ArticleSpec, Block, ascii_fold, deck, format_views, vn_time
-from crawler.sample_portal.markup import (
+from sample_portal.commune_phrases import NAM_HONG_LINH
+from sample_portal.corpus import BYLINE_STYLES, ArticleSpec, Block, ascii_fold, deck, format_views, vn_time
+from sample_portal.markup import (
     PIXEL,
     CommuneSite,
     Reply,
@@ -44,7 +44,7 @@ from crawler.sample_portal.markup import (
     render_byline,
     render_menu,
 )
-from crawler.sample_portal.sharepoint import today_clock
+from sample_portal.sharepoint import today_clock
 
 MOUNT = "/namhonglinh"
 SITE_SLUG = "sample-hatinh"

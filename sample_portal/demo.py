@@ -1,4 +1,4 @@
-"""The main job, end to end on the bundled sample portal: `python -m crawler.demo`.
+"""The main job, end to end on the bundled sample portal: `python -m sample_portal.demo`.
 
 Starts the sample portal on 127.0.0.1, runs `scrapy crawl portal -a site=sample` against it in a
 subprocess (exactly what a cron job would run), then prints a summary of the archive and how to
@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from crawler import settings as defaults  # the one place for defaults
-from crawler.sample_portal import SamplePortalServer
+from sample_portal import SamplePortalServer
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 LOCAL_ONLY_SETTINGS = [

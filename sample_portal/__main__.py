@@ -1,4 +1,4 @@
-"""``python -m crawler.sample_portal --port PORT``: serve the sample portals until Ctrl-C or SIGTERM.
+"""``python -m sample_portal --port PORT``: serve the sample portals until Ctrl-C or SIGTERM.
 
 The first line on stdout is ``Sample portals at http://127.0.0.1:PORT/`` (with ``--port 0``, the
 port actually bound), flushed at once so that scripts and tests can read it.
@@ -10,12 +10,12 @@ import signal
 import sys
 import threading
 
-from crawler.sample_portal.corpus import SamplePortal
-from crawler.sample_portal.server import SamplePortalServer, check_loopback
+from sample_portal.corpus import SamplePortal
+from sample_portal.server import SamplePortalServer, check_loopback
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m crawler.sample_portal",
+    parser = argparse.ArgumentParser(prog="python -m sample_portal",
                                      description="Serve the bundled sample portals on a loopback address.")
     parser.add_argument("--port", type=int, default=8765, help="port to listen on; 0 picks a free one (default 8765)")
     parser.add_argument("--host", default="127.0.0.1", help="loopback address to bind (default 127.0.0.1)")

@@ -14,9 +14,9 @@ import unicodedata
 from collections.abc import Callable
 from datetime import datetime
 
-from crawler.sample_portal.commune_corpus import CommunePortal, Post, origin_of
-from crawler.sample_portal.corpus import VN_TZ, Block, thousands
-from crawler.sample_portal.sharepoint import WEEKDAYS
+from sample_portal.commune_corpus import CommunePortal, Post, origin_of
+from sample_portal.corpus import VN_TZ, Block, thousands
+from sample_portal.sharepoint import WEEKDAYS
 
 Reply = tuple[int, dict[str, str], bytes]  # status, headers, body
 

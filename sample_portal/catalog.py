@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from crawler.sample_portal import corpus, hatinh_new, nukeviet
+from sample_portal import corpus, hatinh_new, nukeviet
 
 
 @dataclass(frozen=True)

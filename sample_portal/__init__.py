@@ -14,12 +14,12 @@ What lives where:
   helpers and the windows-1258 encoder.
 - ``catalog.py``: site slug -> mount and ground truth (``ground_truth_for(slug, base_url)``).
 - ``server.py``: ``SamplePortalServer`` (127.0.0.1 only), the request log and fault injection.
-- ``__main__.py``: ``python -m crawler.sample_portal --port PORT``.
+- ``__main__.py``: ``python -m sample_portal --port PORT``.
 """
 from __future__ import annotations
 
-from crawler.sample_portal.catalog import SAMPLE_SITES, ground_truth_for
-from crawler.sample_portal.corpus import (
+from sample_portal.catalog import SAMPLE_SITES, ground_truth_for
+from sample_portal.corpus import (
     CATEGORIES,
     ITEMS_PER_PAGE,
     Article,
@@ -28,7 +28,7 @@ from crawler.sample_portal.corpus import (
     SamplePortal,
     ground_truth,
 )
-from crawler.sample_portal.server import Fault, RequestRecord, SamplePortalServer, check_loopback, serve
+from sample_portal.server import Fault, RequestRecord, SamplePortalServer, check_loopback, serve
 
 __all__ = [
     "CATEGORIES", "ITEMS_PER_PAGE", "Article", "Category", "CategoryListing", "Fault", "RequestRecord",

@@ -1,6 +1,6 @@
 """Family 6, NukeViet (PHP): the sample portal of xã Minh Đức, in a legacy encoding.
 
-A replica of a NukeViet 4 commune site such as ``minhduc.dongnai.gov.vn`` (portal-platforms.md,
+A replica of a NukeViet 4 commune site such as ``minhduc.dongnai.gov.vn`` (docs/platforms.md,
 family 6): the news module's category listings ``/vi/news/{cat}/`` with NukeViet 4 pagination
 ``/vi/news/{cat}/page-2`` (page numbers and ``«`` / ``»``; the arrow is a disabled ``#`` link on
 the first and last page), articles ``/vi/news/{cat}/{slug}-{id}.html``, uploads under
@@ -26,7 +26,7 @@ import re
 from datetime import datetime
 from urllib.parse import unquote
 
-from crawler.sample_portal.commune_corpus import (
+from sample_portal.commune_corpus import (
     CommunePortal,
     Post,
     Section,
@@ -34,9 +34,9 @@ from crawler.sample_portal.commune_corpus import (
     post_truth,
     random_moment,
 )
-from crawler.sample_portal.commune_phrases import MINH_DUC
-from crawler.sample_portal.corpus import ArticleSpec, ascii_fold, deck, format_views, make_byline, vn_time
-from crawler.sample_portal.markup import (
+from sample_portal.commune_phrases import MINH_DUC
+from sample_portal.corpus import ArticleSpec, ascii_fold, deck, format_views, make_byline, vn_time
+from sample_portal.markup import (
     PIXEL,
     CommuneSite,
     HitCounter,
