@@ -179,65 +179,79 @@ class _Builder:
         # own text in its context, "end" closes its block and reads its tail in its parent's
         # context (a comment or processing instruction only has a tail). The context (the block
         # that owns the text, link, bold, chrome ancestors) is kept in locals and stacked per
-        # element: this loop runs for every element of every page, so it is written for speed.
+        # element: this loop runs for every element of every page, so it is written for speed
+        # (attributes are read only from elements that have some; text runs appended inline).
         owner, link, bold, chrome = root, False, False, ()
         stack: list[tuple[Any, bool, bool, tuple[Any, ...]]] = []
-        add, flush = self.add, self.flush
+        parts, hrefs, flush = self.parts, self.hrefs, self.flush
         walker = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
         skipped = None
         for event, node in walker:
             if event == "start":
                 stack.append((owner, link, bold, chrome))
                 tag = node.tag
-                get = node.get
-                klass, style = get("class"), get("style")
-                if tag in _SKIP or (
-                        (klass or style or get("hidden") is not None) and is_hidden(node)):
-                    walker.skip_subtree()  # scripts, hidden blocks: only their tails count
+                if tag in _SKIP:
+                    walker.skip_subtree()  # scripts, forms' widgets: only their tails count
                     skipped = node
                     continue
-                if (tag in _CHROME_CANDIDATE_TAGS or klass or get("id") or get("role")) and is_chrome_element(node):
+                if node.keys():
+                    get = node.get
+                    klass, style = get("class"), get("style")
+                    if (klass or style or get("hidden") is not None) and is_hidden(node):
+                        walker.skip_subtree()  # hidden blocks: only their tails count
+                        skipped = node
+                        continue
+                    if (klass or get("id") or get("role") or tag in _CHROME_CANDIDATE_TAGS) and is_chrome_element(node):
+                        chrome = (*chrome, node)
+                    if tag == "a":
+                        href = get("href")
+                        if href:
+                            link = True
+                            hrefs.append(href)
+                    if not bold and style and _BOLD_STYLE.search(style):
+                        bold = True
+                elif tag in _CHROME_CANDIDATE_TAGS and is_chrome_element(node):
                     chrome = (*chrome, node)
                 if tag in BLOCK_TAGS:
                     flush()
                     owner = node
-                elif tag == "a":
-                    href = get("href")
-                    if href:
-                        link = True
-                        self.hrefs.append(href)
-                if not bold and (tag in _BOLD_TAGS or (style and _BOLD_STYLE.search(style))):
+                if not bold and tag in _BOLD_TAGS:
                     bold = True
-                if node.text:
-                    add(node.text, owner, link, bold, chrome)
-            elif event == "end":
-                if node is skipped:
-                    skipped = None
-                elif node.tag in BLOCK_TAGS:
-                    flush()
-                owner, link, bold, chrome = stack.pop()
-                if node.tail and node is not root:
-                    add(node.tail, owner, link, bold, chrome)
-            elif node.tail:  # a comment or processing instruction: its tail is text of the parent
-                add(node.tail, owner, link, bold, chrome)
-
-    def add(self, text: str | None, owner: Any, link: bool, bold: bool, chrome: tuple[Any, ...]) -> None:
-        if not text:
-            return
-        if not self.parts:
-            if not text.strip():
-                return
-            self.owner, self.chrome = owner, chrome
-        self.parts.append((text, link, bold))
+                text = node.text
+                if text:
+                    if parts:
+                        parts.append((text, link, bold))
+                    elif text.strip():
+                        self.owner, self.chrome = owner, chrome
+                        parts.append((text, link, bold))
+            else:
+                if event == "end":
+                    if node is skipped:
+                        skipped = None
+                    elif node.tag in BLOCK_TAGS:
+                        flush()
+                    owner, link, bold, chrome = stack.pop()
+                    if node is root:
+                        continue
+                tail = node.tail  # a comment's or processing instruction's too: text of the parent
+                if tail:
+                    if parts:
+                        parts.append((tail, link, bold))
+                    elif tail.strip():
+                        self.owner, self.chrome = owner, chrome
+                        parts.append((tail, link, bold))
 
     def flush(self) -> None:
-        if self.parts:
-            text = clean_text("".join(p for p, _, _ in self.parts))
+        parts = self.parts
+        if parts:
+            text = clean_text("".join(p for p, _, _ in parts))
             if text:
                 if self.chrome:
                     self.chrome_of[len(self.lines)] = self.chrome
                 self.lines.append(self._line(text))
-        self.parts, self.hrefs = [], []
+            parts.clear()
+        if self.hrefs:
+            self.hrefs.clear()
 
     def _line(self, text: str) -> Line:
         total = sum(len(p.strip()) for p, _, _ in self.parts) or 1
