@@ -20,7 +20,6 @@ from crawler.generic.layout import Layout, analyse_layout, is_headline_link
 from crawler.generic.lines import Line, page_lines
 from crawler.generic.pagination import Pager, find_pager
 from crawler.generic.structured import Structured
-from pipelines.normalize import clean_text
 
 
 @dataclass(frozen=True)
@@ -85,5 +84,7 @@ class PageDocument:
             url = resolved.get(href)
             if url is None:
                 url = resolved[href] = urldefrag(urljoin(self.base_url, href))[0]
-            out.append(Link(url, clean_text(" ".join(anchor.itertext())), href in headlines))
+            # Whitespace collapsed only: NFC and the rest of clean_text are for stored text, and
+            # the anchors of a mega-menu are many.
+            out.append(Link(url, " ".join(" ".join(anchor.itertext()).split()), href in headlines))
         return out

@@ -80,7 +80,9 @@ def find_pager(sel: Selector, url: str) -> Pager:
     lone next-page links."""
     # lxml elements, not parsel selectors: a mega-menu page has hundreds of anchors, and a
     # selector (and a css("::text") query) per anchor was most of the pager's time.
-    anchors = [(a, _label(a)) for a in sel.root.iter("a")]
+    # Pager labels are short ("2", "Trang sau", "Các tin cũ hơn", "»"): an anchor with a long text
+    # (a headline, a menu entry) is never read further.
+    anchors = [(a, label) for a in sel.root.iter("a") if (label := _label(a)) is not None]
     candidates = [(a, link) for a, label in anchors if (link := _candidate(a, url, label)) is not None]
     # A next label on several anchors to different URLs ("»" after each teaser) reads "read more":
     # such an anchor is no company for others, and needs a real pager anchor beside it.
@@ -188,9 +190,16 @@ def next_link(links: list[PagerLink], current: int) -> PagerLink | None:
             or next((ln for ln in links if ln.number == current + 1), None))
 
 
-def _label(anchor: Any) -> str:
-    """What an anchor (an lxml element) shows: its text, else its title or aria-label."""
-    return clean_text(" ".join(anchor.itertext())) or clean_text(anchor.get("title") or anchor.get("aria-label") or "")
+MAX_PAGER_LABEL_CHARS = 40
+
+
+def _label(anchor: Any) -> str | None:
+    """What an anchor (an lxml element) shows: its text, else its title or aria-label; None when
+    the text is too long to be a pager's."""
+    raw = "".join(anchor.itertext())
+    if len(raw) > MAX_PAGER_LABEL_CHARS and len(raw.strip()) > MAX_PAGER_LABEL_CHARS:
+        return None
+    return clean_text(raw) or clean_text(anchor.get("title") or anchor.get("aria-label") or "")
 
 
 def _candidate(anchor: Any, page_url: str, label: str) -> PagerLink | None:
