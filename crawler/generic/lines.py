@@ -92,9 +92,12 @@ def _chrome_words(klass: str, ident: str) -> bool:
     return any(s in text for s in vocab.CHROME_SUBSTRINGS) and not tokens & {"content", "detail", "noidung"}
 
 
+_IN_ARTICLE = etree.XPath("boolean(ancestor::article or ancestor::main)")
+
+
 def _inside_article(element: Any) -> bool:
     """<header>/<footer> of an <article> or <main> hold its title and byline, not site chrome."""
-    return any(a.tag in ("article", "main") for a in element.iterancestors())
+    return bool(_IN_ARTICLE(element))
 
 
 def is_hidden(element: Any) -> bool:
@@ -213,7 +216,8 @@ class _Builder:
                 elif tag in _CHROME_CANDIDATE_TAGS and is_chrome_element(node):
                     chrome = (*chrome, node)
                 if tag in BLOCK_TAGS:
-                    flush()
+                    if parts or hrefs:
+                        flush()
                     owner = node
                 if not bold and tag in _BOLD_TAGS:
                     bold = True
@@ -228,7 +232,7 @@ class _Builder:
                 if event == "end":
                     if node is skipped:
                         skipped = None
-                    elif node.tag in BLOCK_TAGS:
+                    elif (parts or hrefs) and node.tag in BLOCK_TAGS:
                         flush()
                     owner, link, bold, chrome = stack.pop()
                     if node is root:
