@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from crawler import settings as defaults  # the one place for defaults
 from crawler.generic.profile import generic_profile
 from crawler.profiles import ProfileError, load_families, load_sites, select_sites
 from crawler.profiles.model import SiteProfile
@@ -23,8 +24,8 @@ def user_agent(contact: str | None) -> str:
 
 def load_registry(settings: Mapping[str, Any]) -> dict[str, SiteProfile]:
     """Every configured site, resolved against its family profile."""
-    families = load_families(settings.get("PORTAL_FAMILIES_DIR"))
-    return load_sites(settings.get("PORTAL_SITES_FILE"), families, settings)
+    families = load_families(settings.get("PORTAL_FAMILIES_DIR") or defaults.PORTAL_FAMILIES_DIR)
+    return load_sites(settings.get("PORTAL_SITES_FILE") or defaults.PORTAL_SITES_FILE, families, settings)
 
 
 def resolve_sites(settings: Mapping[str, Any], site: str | None, start_url: str | None) -> list[SiteProfile]:

@@ -253,17 +253,17 @@ def _detail(text: object, now: object, assume_utc: bool) -> _Result | None:
         s = " ".join(s.split())
     if not s:
         return None
-    if now.__class__ is not datetime or now.tzinfo is not VN_TZ:  # type: ignore[union-attr]
+    if now.__class__ is not datetime or now.tzinfo is not VN_TZ:
         now = _coerce_now(now)
     try:
-        parsed = _parse(s, now, assume_utc)  # type: ignore[arg-type]
+        parsed = _parse(s, now, assume_utc)
         if parsed is None:
             return None
         # Day precision values are local midnights, so one comparison with the midnight of the
         # last allowed day checks them; timed values are compared with now + 1 day itself.
         bounds = _BOUNDS  # one read: another thread may replace it
         if bounds[0] is not now:
-            bounds = _bounds(now)  # type: ignore[arg-type]
+            bounds = _bounds(now)
         value, precision = parsed
         if value < MIN_VALUE or value > (bounds[2] if precision == "day" else bounds[1]):
             return None
@@ -323,7 +323,7 @@ def _parse(s: str, now: datetime, assume_utc: bool) -> _Result | None:
         return _from_date(s, m, start, end, size, now, assume_utc)
     if (s[0] == "d" or s[0].isdigit()) and (c := COMPACT.fullmatch(s)):
         # yyyymmddHHMMSS[fff] ids taken from URLs (laocai, baoninhbinh, nld)
-        hms = (int(c["H"]), int(c["M"]), int(c["S"]))
+        hms: tuple[int, int, int | None] | None = (int(c["H"]), int(c["M"]), int(c["S"]))
         return _build(int(c["y"]), int(c["m"]), int(c["d"]), hms, False)
     relative = _relative(s, now)
     if relative is not None or not YEAR.search(s):
@@ -360,20 +360,20 @@ def _from_date(
     """The (value, precision) of a DATE match and the time next to it; ValueError if impossible."""
     kind = m.lastgroup  # the alternative's outer group closes last
     if kind == "dmy":
-        d, mo, y = m[0].split(m["s2"])
+        day, month, year = m[0].split(m["s2"])
         hms = _adjacent_time(s, start, end, size) if start or end < size else None  # a bare date: no time
-        return _build(int(y), int(mo), int(d), hms, assume_utc)
+        return _build(int(year), int(month), int(day), hms, assume_utc)
     if kind == "dmy2":
         if size - end > 8:  # room for a later "d/m/yyyy", which beats the weakest reading
             for later in DATE.finditer(s, end):
                 if later.lastgroup != "dmy2" and not _excluded(s, later.start()):
                     return _from_date(s, later, *later.span(), size, now, assume_utc)
-        d, mo, yy = m[0].split("/")
-        y = 2000 + int(yy)
-        if y > now.year:
-            y -= 100  # "31/12/99": a year to come cannot be a publication date; the floor decides
+        day, month, short_year = m[0].split("/")
+        full_year = 2000 + int(short_year)
+        if full_year > now.year:
+            full_year -= 100  # "31/12/99": a year to come cannot be a publication date; the floor decides
         hms = _adjacent_time(s, start, end, size) if start or end < size else None
-        return _build(y, int(mo), int(d), hms, assume_utc)
+        return _build(full_year, int(month), int(day), hms, assume_utc)
     nums = _NUMS.findall(m[0])
     if kind == "ymd":
         y, mo, d = int(nums[0]), int(nums[1]), int(nums[2])

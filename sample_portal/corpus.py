@@ -26,7 +26,7 @@ import re
 import threading
 import unicodedata
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
@@ -212,7 +212,7 @@ class ArticleSpec:
     variant: int | None = None  # which aligned title / sapo / opener of the topic (see phrases.Topic)
     title: str | None = None
     byline: tuple[str | None, tuple[str, ...]] | None = None  # exact (text, authors)
-    slots: dict[str, object] = field(default_factory=dict)
+    slots: Mapping[str, object] = field(default_factory=dict)
     figure: bool | None = None
 
 
@@ -341,6 +341,11 @@ def read_seed_file(path: Path = SEED_FILE) -> tuple[str, str, list[str], str]:
     return title, date_line, body[: last + 1], body[last + 1]
 
 
+def _published(spec: ArticleSpec | None, seed_when: datetime) -> datetime:
+    """When a planned article is published (None: the seed article)."""
+    return spec.published if spec is not None else seed_when
+
+
 def _seed_article(article_id: int) -> Article:
     title, date_line, paragraphs, byline = read_seed_file()
     published = datetime(2018, 10, 10, 14, 55, tzinfo=VN_TZ)
@@ -353,8 +358,8 @@ def _seed_article(article_id: int) -> Article:
     )
 
 
-def vn_time(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=VN_TZ)
+def vn_time(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, second, tzinfo=VN_TZ)
 
 
 def _pinned_specs() -> list[ArticleSpec]:
@@ -426,13 +431,13 @@ def build_base_corpus(seed: int = CORPUS_SEED) -> list[Article]:
     counts["Quoc-phong-an-ninh"] -= 1  # the seed article
     plan: list[ArticleSpec | None] = [None, *pinned, *_generated_specs(rng, counts)]  # None: the seed
     seed_when = vn_time(2018, 10, 10, 14, 55)
-    order = sorted(range(len(plan)), key=lambda i: plan[i].published if plan[i] else seed_when)
+    order = sorted(range(len(plan)), key=lambda i: _published(plan[i], seed_when))
     articles: list[Article] = []
     titles: set[str] = set()
     for rank, i in enumerate(order):
         article_id = BASE_ID0 + rank * BASE_ID_STEP
-        spec = plan[i]
-        article = _seed_article(article_id) if spec is None else compose_unique(spec, article_id, seed, i, titles)
+        planned = plan[i]
+        article = _seed_article(article_id) if planned is None else compose_unique(planned, article_id, seed, i, titles)
         titles.add(article.title)
         articles.append(article)
     return articles
@@ -603,6 +608,8 @@ class SamplePortal:
     def related(self, article: Article, n: int = 5) -> list[Article]:
         """`n` other articles of its primary category: the next older ones, then the newest."""
         idx = self._index_of(article.id)
+        if idx is None:
+            return []  # not an article of this portal
         keys = self._keys
         with self._lock:
             order = self._order[article.categories[0]]

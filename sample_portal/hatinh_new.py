@@ -234,7 +234,7 @@ def _item(post: Post, css: str = "post-item", teaser: bool = True) -> str:
 def _pager(slug: str, page: int, pages: int) -> str:
     if pages <= 1:
         return ""
-    items = []
+    items: list[tuple[str, int | None]] = []
     if page > 1:
         items += [("«", 1), ("‹", page - 1)]
     for n in range(max(1, page - 2), min(pages, page + 2) + 1):

@@ -60,7 +60,7 @@ def extract_fields(page: PageDocument) -> ArticleFields:
     """Every raw field of an article page, each with its provenance."""
     layout = page.layout
     out = ArticleFields(url=canonical_link(page))
-    prov = out.provenance
+    prov: dict[str, str | None] = {}  # rules by field; the fields that got none are dropped below
     out.title, prov["title"] = extract_title(page)
     body, byline = split_byline_lines(layout)
     out.summary, prov["summary"] = extract_summary(page, body)

@@ -159,7 +159,7 @@ def _text_first(lines: list[Line], refs: Sequence[str], page_url: str) -> Layout
     layout.title, layout.title_kind = find_title(lines, inside[0].index, refs, page_url)
     start = layout.title.index + 1 if layout.title else max(0, inside[0].index - PRE_TITLE_LINES)
     first, last = _span(lines, layout.container, start)
-    if first is None:
+    if first is None or last is None:
         return layout
     _fill_regions(layout, start, first, last)
     return layout
@@ -175,7 +175,7 @@ def _title_first(lines: list[Line], anchor: tuple[Line, str, str]) -> Layout:
     end = _section_end(lines, start)
     layout.container = best_container(lines[start:end])
     first, last = (_span(lines[:end], layout.container, start) if layout.container is not None else (None, None))
-    if first is None:  # nothing but metadata under the title
+    if first is None or last is None:  # nothing but metadata under the title
         if not _only_metadata(lines[start:end]):
             return Layout(lines)
         layout.container = None

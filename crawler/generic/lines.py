@@ -184,7 +184,9 @@ class _Builder:
         # that owns the text, link, bold, chrome ancestors) is kept in locals and stacked per
         # element: this loop runs for every element of every page, so it is written for speed
         # (attributes are read only from elements that have some; text runs appended inline).
-        owner, link, bold, chrome = root, False, False, ()
+        owner: Any = root
+        link = bold = False
+        chrome: tuple[Any, ...] = ()
         stack: list[tuple[Any, bool, bool, tuple[Any, ...]]] = []
         parts, hrefs, flush = self.parts, self.hrefs, self.flush
         walker = etree.iterwalk(root, events=("start", "end", "comment", "pi"))

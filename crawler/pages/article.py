@@ -53,7 +53,7 @@ class ArticlePage:
     def extract(self) -> ArticleFields:
         """All raw fields, each with the rule that produced it."""
         out = ArticleFields(url=self.canonical_url())
-        prov = out.provenance
+        prov: dict[str, str | None] = {}  # rules by field; the fields that got none are dropped below
         out.title, prov["title"] = self._title
         out.summary, prov["summary"] = self._tagged(first_text(self.sel, self.rules.summary))
         out.category, prov["category"] = self._tagged(first_text(self.sel, self.rules.category))
