@@ -131,3 +131,12 @@ def test_attachments_reach_the_archive(tmp_path) -> None:
     ArchiveWriter(db).write_articles([item])
     (stored,) = db.execute("select attachments from articles").fetchone()
     assert json.loads(stored) == [{"url": "http://huyen.example.gov.vn/Documents/qd-123.pdf", "text": "Quyết định số 123"}]
+
+
+def test_a_table_of_documents_with_dates_is_not_an_article() -> None:
+    rows = "".join(f"<tr><td>{n}/QĐ-UBND</td><td>{n % 28 + 1:02d}/0{n % 9 + 1}/2023</td>"
+                   f"<td>Quyết định về việc phê duyệt kế hoạch số {n} của Ủy ban nhân dân xã</td></tr>" for n in range(8))
+    p = page(f'<div class="content"><h1>Văn bản chỉ đạo điều hành</h1><table class="van-ban"><tr><th>Số/Ký hiệu</th>'
+             f'<th>Ngày ban hành</th><th>Trích yếu</th></tr>{rows}</table>{RELATED}</div>',
+             url="http://huyen.example.gov.vn/chi-dao-dieu-hanh/van-ban.html")
+    assert p.verdict.kind != ARTICLE, p.verdict

@@ -435,7 +435,10 @@ def _fill_regions(layout: Layout, start: int, first: int, last: int) -> None:
         if line.link_ratio >= HEADLINE_LINK_RATIO:
             layout.inner_links += 1
         elif is_meta_line(line.text):
-            layout.inner_meta += bool(layout.body) and previous is not None and _item_title(previous)
+            # A date under an item's title, or a date alone in a table cell or list item (a table
+            # of documents, a schedule): the items of a list, not one article's metadata.
+            layout.inner_meta += bool(layout.body) and (
+                (previous is not None and _item_title(previous)) or line.tag in _ITEM_CELLS)
             (layout.window if not layout.body else layout.tail).append(line)
         else:
             layout.body.append(line)
@@ -447,6 +450,9 @@ def _fill_regions(layout: Layout, start: int, first: int, last: int) -> None:
         row = {ln.index for ln in above_title(lines, layout.title.index)}
         layout.before_title = [ln for ln in lines[lo:layout.title.index]
                                if ln.index in row or (not ln.chrome and is_inside(ln.owner, region) and ln.link_ratio < 0.5)]
+
+
+_ITEM_CELLS = frozenset({"td", "li", "dd"})
 
 
 def _item_title(line: Line) -> bool:
