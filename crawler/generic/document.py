@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
-from urllib.parse import urldefrag, urljoin
+from typing import Callable
+from urllib.parse import urldefrag, urljoin, urlsplit
 
 from lxml import etree
 from parsel import Selector
@@ -74,17 +75,40 @@ class PageDocument:
         pages old portals show their content in; javascript:, mailto: and fragments left out.
         Read from lxml directly, each distinct href resolved once: a mega-menu repeats hundreds."""
         headlines = {line.href for line in self.lines if line.href and is_headline_link(line)}
-        resolved: dict[str, str] = {}
+        resolve = link_resolver(self.base_url)
         out: list[Link] = []
         for anchor in self.sel.root.iter("a", "area", "iframe", "frame"):
             href = (anchor.get("href") if anchor.tag in ("a", "area") else anchor.get("src")) or ""
             href = href.strip()
             if not href or href[0] == "#" or href[:11].lower().startswith(("javascript:", "mailto:", "tel:")):
                 continue
-            url = resolved.get(href)
-            if url is None:
-                url = resolved[href] = urldefrag(urljoin(self.base_url, href))[0]
+            url = resolve(href)
             # Whitespace collapsed only: NFC and the rest of clean_text are for stored text, and
             # the anchors of a mega-menu are many.
             out.append(Link(url, " ".join(" ".join(anchor.itertext()).split()), href in headlines))
         return out
+
+
+def link_resolver(base_url: str) -> Callable[[str], str]:
+    """A function resolving a page's hrefs against `base_url` (fragments dropped): urljoin's
+    answer, with the shapes that make up most of a portal's links (root-relative paths, absolute
+    http(s) URLs without dot segments) resolved by string operations, and each href once."""
+    parts = urlsplit(base_url)
+    origin = f"{parts.scheme}://{parts.netloc}"
+    done: dict[str, str] = {}
+
+    def resolve(href: str) -> str:
+        url = done.get(href)
+        if url is None:
+            if "/." in href or "\\" in href:
+                url = urljoin(base_url, href)  # dot segments, backslashes: the full algorithm
+            elif href[0] == "/" and href[1:2] != "/":
+                url = origin + href
+            elif href[:7].lower() == "http://" or href[:8].lower() == "https://":
+                url = href
+            else:
+                url = urljoin(base_url, href)
+            url = done[href] = urldefrag(url)[0] if "#" in url else url
+        return url
+
+    return resolve

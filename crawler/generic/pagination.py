@@ -17,6 +17,7 @@ the page is a listing. A next label that several anchors of the page carry to di
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urldefrag, urljoin
@@ -26,7 +27,7 @@ from parsel import Selector
 from crawler.generic.urls import is_page_variant, page_number, same_site, trap_reason
 from crawler.pages.listing import POSTBACK_RE
 from pipelines import vocab
-from pipelines.normalize import clean_text, fold_for_search
+from pipelines.normalize import clean_text, fold_for_search as _fold
 
 _NUMBER = re.compile(r"^\[?\s?(\d{1,4})\s?\]?$")
 _CALENDAR_TARGET = re.compile(r"calendar|lich|date|ngay", re.IGNORECASE)
@@ -73,6 +74,11 @@ class Pager:
             if link.url is not None:
                 seen.setdefault(link.url, None)
         return list(seen)
+
+
+@lru_cache(maxsize=16384)  # anchor labels repeat on every page of a site (menus, pagers); pure
+def fold_for_search(label: str) -> str:
+    return _fold(label)
 
 
 def find_pager(sel: Selector, url: str) -> Pager:

@@ -10,6 +10,7 @@ sort/filter parameters, query-string explosions and paths that keep growing.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
 TRACKING_PARAMS = frozenset({
@@ -86,6 +87,7 @@ PAGE_IN_PATH = re.compile(r"(?:/|-|_)(?:trang|page|p|pageindex|currentpage)[-/_]
                           re.IGNORECASE)
 
 
+@lru_cache(maxsize=65536)  # pure; a mega-menu repeats the same few hundred links on every page
 def canonicalize_url(url: str) -> str:
     """The canonical form of an absolute URL (see the module docstring)."""
     parts = urlsplit(url.strip())
