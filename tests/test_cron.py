@@ -173,9 +173,11 @@ def test_sigkill_at_random_moments_then_resume_equals_clean_crawl(seed: int, tmp
     rng = random.Random(seed)
     with SamplePortalServer(portal=SamplePortal()) as srv:
         for _ in range(2):  # killed twice, at random moments of a slowed-down crawl
+            served = len(srv.requests)
             proc = start(srv.url, db, "-s", "DOWNLOAD_DELAY=0.05", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1",
                          "-s", "PORTAL_SQLITE_BATCH=7")
-            time.sleep(rng.uniform(0.8, 3.0))
+            wait_for_requests(srv, served + 1, proc)  # the crawl is running (however slow its start)...
+            time.sleep(rng.uniform(0.0, 2.0))  # ...then killed at a random moment of it
             proc.send_signal(signal.SIGKILL)
             proc.communicate(timeout=30)
         resumed = run(srv.url, db)
@@ -184,6 +186,15 @@ def test_sigkill_at_random_moments_then_resume_equals_clean_crawl(seed: int, tmp
     assert query(db, "select count(*) from view_counts v left join articles a using (url) where a.url is null") == [(0,)]
     statuses = [s for (s,) in query(db, "select status from crawl_runs order by id")]
     assert statuses[-1] == "ok" and "running" in statuses[:-1]  # killed runs stay visible as such
+
+
+def wait_for_requests(srv: SamplePortalServer, count: int, proc: subprocess.Popen[str]) -> None:
+    """Until the portal has served `count` requests (the crawl under test is running)."""
+    deadline = time.monotonic() + 60
+    while len(srv.requests) < count:
+        assert proc.poll() is None, "the crawl ended before it was interrupted"
+        assert time.monotonic() < deadline, f"only {len(srv.requests)} requests in 60 s"
+        time.sleep(0.02)
 
 
 def test_archive_locked_for_good_mid_crawl_stops_the_crawl_with_exit_3(tmp_path: Path) -> None:
@@ -218,7 +229,7 @@ def test_sigterm_stops_cleanly_and_next_run_completes(tmp_path: Path, reference:
     db = tmp_path / "archive.db"
     with SamplePortalServer(portal=SamplePortal()) as srv:
         proc = start(srv.url, db, "-s", "DOWNLOAD_DELAY=0.05", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1")
-        time.sleep(2.0)
+        wait_for_requests(srv, 10, proc)  # a few articles fetched, whatever the machine's speed
         proc.send_signal(signal.SIGTERM)
         out, err = proc.communicate(timeout=60)
         assert proc.returncode == 5, err[-2000:]
