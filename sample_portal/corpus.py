@@ -27,7 +27,7 @@ import threading
 import unicodedata
 from array import array
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
@@ -341,6 +341,12 @@ def read_seed_file(path: Path = SEED_FILE) -> tuple[str, str, list[str], str]:
     return title, date_line, body[: last + 1], body[last + 1]
 
 
+def grown_views(views: int | None, article_id: int, visits: int) -> int | None:
+    """A counter after `visits` more visits: one view plus 3-7 % of the counter per visit, the
+    rate fixed per article (so articles grow at different speeds)."""
+    return None if views is None else views + visits * (1 + views * (3 + article_id % 5) // 100)
+
+
 def _published(spec: ArticleSpec | None, seed_when: datetime) -> datetime:
     """When a planned article is published (None: the seed article)."""
     return spec.published if spec is not None else seed_when
@@ -468,13 +474,17 @@ class SamplePortal:
     mount = MOUNT
     items_per_page = ITEMS_PER_PAGE
 
-    def __init__(self, extra_articles: int = 0, *, seed: int = CORPUS_SEED) -> None:
-        if extra_articles < 0:
-            raise ValueError("extra_articles must be >= 0")
+    def __init__(self, extra_articles: int = 0, *, seed: int = CORPUS_SEED, visits: int = 0) -> None:
+        if extra_articles < 0 or visits < 0:
+            raise ValueError("extra_articles and visits must be >= 0")
         self.seed = seed
         self.version = 0  # bumped by publish(); renderers may cache on it
         self._lock = threading.RLock()
-        self._base = build_base_corpus(seed)
+        # `visits`: how many times readers came by since the first crawl (the demo passes its run
+        # count), so the counters grow between runs and the view-growth chart shows growth.
+        self.visits = visits
+        self._base = [replace(a, views=grown_views(a.views, a.id, visits)) if visits else a
+                      for a in build_base_corpus(seed)]
         self._base_index = {a.id: i for i, a in enumerate(self._base)}
         self._extra_count = extra_articles
         self._published: list[Article] = []

@@ -23,6 +23,17 @@ LOCAL_ONLY_SETTINGS = [
 ]
 
 
+def previous_runs(db: str) -> int:
+    """Crawls already in the archive: readers' visits since then make the sample counters grow."""
+    if not Path(db).exists():
+        return 0
+    try:
+        with sqlite3.connect(db) as conn:
+            return int(conn.execute("select count(*) from crawl_runs").fetchone()[0])
+    except sqlite3.Error:
+        return 0  # not an archive yet (the crawl will say what is wrong with it)
+
+
 def crawl_command(base_url: str, db: str, site: str = "sample", log_level: str = "INFO",
                   full: bool = False) -> list[str]:
     """The `scrapy crawl` command line for a sample site served at `base_url`."""
@@ -67,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quiet", action="store_true", help="crawl log at WARNING instead of INFO")
     args = parser.parse_args(argv)
     db = str(Path(args.db).resolve())
-    with SamplePortalServer(port=args.port) as server:
+    with SamplePortalServer(port=args.port, visits=previous_runs(db)) as server:
         base = server.url.rstrip("/")
         print(f"Sample portal serving at {base}/ ; crawling it into {db}", flush=True)
         started = time.monotonic()

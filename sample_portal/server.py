@@ -88,9 +88,9 @@ class SamplePortalServer:
     """
 
     def __init__(self, portal: SamplePortal | None = None, host: str = "127.0.0.1", port: int = 0, *,
-                 log_requests: bool = True, verbose: bool = False) -> None:
+                 log_requests: bool = True, verbose: bool = False, visits: int = 0) -> None:
         host = check_loopback(host)
-        self.portal = portal if portal is not None else SamplePortal()
+        self.portal = portal if portal is not None else SamplePortal(visits=visits)
         self.hatinh = HaTinhSite()
         self.nukeviet = NukeVietSite()
         self.sites: dict[str, Site] = {
