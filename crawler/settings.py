@@ -1,7 +1,7 @@
 """Scrapy settings for the archive crawler.
 
 Every project setting is documented here and nowhere else: `ARCHIVE_DB` (name fixed by the
-contract in DESIGN.md) and the `PORTAL_*` family. Override any of them for one run with
+contract, docs/contract.md) and the `PORTAL_*` family. Override any of them for one run with
 `-s NAME=VALUE`.
 """
 from __future__ import annotations
@@ -43,7 +43,11 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 # e-mail address or URL of the operator before crawling real portals.
 PORTAL_CONTACT = "https://github.com/vngov-archive"
 USER_AGENT = f"vngov-archive/0.1 (research archive of Vietnamese local-government news; +{PORTAL_CONTACT})"
+# No control endpoints: Scrapy's telnet console and (since Scrapy 2.15) its remote-control HTTP
+# server, which runs Python code sent to it and leaves a token file in the user's profile
+# directory that a killed crawl never removes. Nothing in this project uses either.
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 COOKIES_ENABLED = True  # ASP.NET session cookies accompany postback pagination
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"
@@ -76,7 +80,7 @@ ARCHIVE_DB = "archive.db"
 PORTAL_SITES_FILE = str(_PROJECT / "profiles" / "sites.toml")
 # Directory of platform-family profiles (`<family>.toml`).
 PORTAL_FAMILIES_DIR = str(_PROJECT / "profiles" / "families")
-# Base URL of a running sample portal server (`python -m crawler.sample_portal`); sites whose
+# Base URL of a running sample portal server (`python -m sample_portal`); sites whose
 # registry entry says `base_url_setting = "SAMPLE_PORTAL_URL"` are served from it.
 SAMPLE_PORTAL_URL = "http://127.0.0.1:8765"
 # Items per storage transaction (an article page is two: the article and its raw page). Larger
@@ -124,3 +128,30 @@ PORTAL_WAYBACK_URL = "https://web.archive.org"
 # On 429/503 from the Wayback: wait this many seconds, doubled per attempt, this many times.
 PORTAL_WAYBACK_BACKOFF = 5.0
 PORTAL_WAYBACK_RETRIES = 4
+# Recovering a portal without a profile (`-a start_url=URL -a source=wayback`): a page (article
+# key) none of whose first this many captures was an article (a home page or a listing captured
+# a thousand times) is not fetched further; 0 fetches every capture.
+PORTAL_WAYBACK_PROBES = 3
+
+# --- Distributed crawl (docs/distributed.md): scrapy dist-writer, dist-worker, dist-status, dist-stop
+# Not used by `scrapy crawl portal`, which needs no Redis. The Redis server every worker and the
+# writer share (a single instance; reachable only by your machines: it carries the crawl).
+DIST_REDIS_URL = "redis://127.0.0.1:6379/0"
+# Key prefix of the run in Redis: one distributed run at a time per prefix (and per archive).
+DIST_REDIS_PREFIX = "vngov"
+# Seconds between a worker's (and the writer's) heartbeats; a worker silent for DIST_WORKER_TIMEOUT
+# seconds is taken for dead and the requests it held are queued again for the others.
+DIST_HEARTBEAT_SECONDS = 2.0
+DIST_WORKER_TIMEOUT = 30.0
+# How long a worker started before the writer waits for a run to join.
+DIST_JOIN_TIMEOUT = 600.0
+# Workers stop taking requests while this many item messages wait for the writer (it is down or
+# behind), and take them again when half as many wait: Redis memory stays bounded.
+DIST_MAX_PENDING_ITEMS = 20_000
+# How often an idle worker (or the writer) looks at Redis again, in seconds.
+DIST_POLL_SECONDS = 0.25
+# The per-host delay across all workers: a request to a host starts at least this long after the
+# previous one's response (or failure) came back, whichever worker sent either. None: DOWNLOAD_DELAY
+# (AutoThrottle's adjustments, when enabled, are shared too). Each worker's own DOWNLOAD_DELAY and
+# AutoThrottle are switched off: the delay is enforced in Redis, right before each request is sent.
+DIST_HOST_DELAY = None

@@ -98,6 +98,14 @@ class CrawlState:
             [site, max_attempts, limit])
         return [r[0] for r in rows]
 
+    def wayback_pages(self, site: str) -> list[tuple[str, str, str]]:
+        """Pages of `site` stored from the Wayback Machine by earlier runs: (URL, capture time,
+        kind). A recovery does not fetch these captures again (crawler/spiders/wayback.py)."""
+        if self.conn is None or not self._has("raw_pages") or not self._has_column("raw_pages", "source"):
+            return []
+        return [tuple(row) for row in self.conn.execute(
+            "select url, fetched_at, kind from raw_pages where site = ? and source = 'wayback'", [site])]
+
     def _has(self, table: str) -> bool:
         assert self.conn is not None
         return self.conn.execute("select 1 from sqlite_master where type = 'table' and name = ?", [table]).fetchone() is not None

@@ -12,7 +12,9 @@ from typing import Any
 
 from crawler.items import ArticleItem, FailureItem, RawPageItem
 from pipelines.identity import article_key
+from pipelines.normalizing import MAX_RAW_PAGE_BYTES
 from pipelines.search import search_text
+from pipelines.units import site_tag
 
 # Fields whose change makes an article "updated" (views and fetch times change on every visit).
 CONTENT_FIELDS = ("title", "summary", "body_text", "authors", "category", "published_at")
@@ -30,25 +32,36 @@ def failure_row(item: FailureItem, run_id: int | None, key: str | None = None) -
 
 def raw_page_row(item: RawPageItem, run_id: int | None, previous: tuple[int, str] | None,
                  key: str | None = None) -> dict[str, Any]:
-    """A `raw_pages` row; the body is stored once per distinct content (else `same_as` points to it)."""
-    digest = hashlib.sha1(item.body).hexdigest()
+    """A `raw_pages` row; the body is stored once per distinct content (else `same_as` points to it).
+
+    A body over MAX_RAW_PAGE_BYTES is stored cut to it, and `truncated_from` keeps its real size
+    (NULL for a page stored whole); `body_sha1` and `body_size` describe what is stored.
+    """
+    body = item.body
+    truncated_from = None
+    if len(body) > MAX_RAW_PAGE_BYTES:
+        body, truncated_from = body[:MAX_RAW_PAGE_BYTES], len(body)
+    digest = hashlib.sha1(body).hexdigest()
     same = previous is not None and previous[1] == digest
     return {
         "url": item.url, "article_key": key or article_key(item.site, item.url), "site": item.site,
         "kind": item.kind, "fetched_at": item.fetched_at,
         "status": item.status, "method": item.method, "request_body": item.request_body or None,
         "content_type": item.content_type, "encoding": item.encoding,
-        "body": None if same else zlib.compress(item.body, RAW_COMPRESSION_LEVEL),
-        "body_sha1": digest, "body_size": len(item.body), "same_as": previous[0] if same and previous else None,
+        "body": None if same else zlib.compress(body, RAW_COMPRESSION_LEVEL),
+        "body_sha1": digest, "body_size": len(body), "same_as": previous[0] if same and previous else None,
         "crawl_run_id": run_id, "source": item.source, "warc_file": item.warc_file,
-        "warc_record_id": item.warc_record_id,
+        "warc_record_id": item.warc_record_id, "truncated_from": truncated_from,
     }
 
 
-def site_row(site: Any, updated_at: str) -> dict[str, Any]:
+def site_row(site: Any, updated_at: str, portal_title: str | None = None) -> dict[str, Any]:
+    """A `sites` row, with the site's administrative unit (pipelines/units.py; `portal_title`: what
+    a generic-mode portal's pages say it is, when known)."""
     return {"slug": site.slug, "name": site.name, "base_url": site.base_url, "platform": site.family,
             "province": site.province, "unit": site.unit, "level": site.level,
-            "enabled": int(site.enabled), "notes": site.notes, "updated_at": updated_at}
+            "enabled": int(site.enabled), "notes": site.notes, "updated_at": updated_at,
+            **site_tag(site, portal_title)}
 
 
 def version_row(previous: dict[str, Any], version: int, replaced_at: str, run_id: int | None) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """The archive's schema, as sqlite-utils migrations, and opening the archive safely.
 
-Tables (DESIGN.md fixes the minimum columns; more are welcome, never renamed):
+Tables (docs/contract.md fixes the minimum columns; more are welcome, never renamed):
 `articles` (one row per article, keyed by `article_key`: its site and canonical location, see
 pipelines/identity.py; `url` is its latest address), `view_counts` (one row per observation),
 `sites`, `crawl_runs` (one row per crawl), `failures` (pages that could not be fetched or
@@ -16,6 +16,7 @@ from sqlite_utils.migrations import Migrations
 
 from pipelines.rekey import archive_rules, rekey_archive
 from pipelines.search import search_migrations
+from pipelines.units import create_admin_tables, refresh_admin_tables, tag_archive_sites
 
 migrations = Migrations("vngov_archive")
 
@@ -164,6 +165,23 @@ def m010_attachments(db: Database) -> None:
     db["articles"].add_column("attachments", str, not_null_default="[]")
 
 
+@migrations()
+def m011_admin_units(db: Database) -> None:
+    """Administrative units of both eras and the crosswalk (`admin_units`, `admin_crosswalk`,
+    `admin_meta`, filled by `refresh_admin_tables` at every open), each site's unit as columns of
+    `sites`, and three of them on `articles` (indexed, for facets); the sites and articles already
+    archived are tagged (pipelines/units.py)."""
+    create_admin_tables(db)
+    tag_archive_sites(db)
+
+
+@migrations()
+def m012_raw_page_truncation(db: Database) -> None:
+    """`raw_pages.truncated_from`: the real size of a page whose stored body was cut to the archive's
+    maximum (pipelines/normalizing.py, MAX_RAW_PAGE_BYTES); NULL for pages stored whole."""
+    db["raw_pages"].add_column("truncated_from", int)
+
+
 def open_archive(path: str | Path, timeout: float = 30.0, shared: bool = False) -> Database:
     """Open (creating if needed) the archive: WAL mode, migrations applied.
 
@@ -182,6 +200,7 @@ def open_archive(path: str | Path, timeout: float = 30.0, shared: bool = False) 
         db.execute("PRAGMA temp_store = MEMORY")  # the writer's staging tables (pipelines/storage.py)
         migrations.apply(db)
         search_migrations.apply(db)  # pipelines/search.py: folded column, FTS5 indexes
+        refresh_admin_tables(db)  # pipelines/units.py: one row read unless the data changed
     except sqlite3.DatabaseError as exc:
         raise ArchiveError(f"archive {path} is unusable: {exc}") from exc
     return db

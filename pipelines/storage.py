@@ -46,6 +46,15 @@ from pipelines.normalize import now_vn
 from pipelines.outcome import EXIT_ARCHIVE, SiteTally, count_stats, decide_outcome, health_report
 from pipelines.rows import article_row, failure_row, item_key, raw_page_row, site_row, version_row, view_row
 from pipelines.schema import ArchiveError, open_archive
+from pipelines.units import (
+    TITLE_ATTEMPTS,
+    article_tag,
+    retag_from_page,
+    site_tag,
+    stored_article_tag,
+    stored_titles,
+    write_site_rows,
+)
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -87,6 +96,8 @@ class ArchiveWriter:
         self.db, self.run_id = db, run_id
         self.sites = {site.slug: site for site in sites}
         self.tallies: dict[str, SiteTally] = {}  # what committed batches did, per site
+        self.article_tags: dict[str, dict[str, Any]] = {}  # each site's unit columns (pipelines/units.py)
+        self.title_attempts: dict[str, int] = {}  # generic-mode sites: pages read for their title
 
     def key(self, site: str, url: str) -> str:
         """The `article_key` of a page of `site` (pipelines/identity.py), with the site's rules."""
@@ -129,6 +140,7 @@ class ArchiveWriter:
         extra = [i for i in batch.articles if i.source != "live" and latest[item_key(i)] is not i]
         with self.db.atomic():
             try:
+                self.tag_sites(batch.raw_pages)  # before the articles: they copy their site's tag
                 staged = self.stage_articles(list(latest.values()), extra, batch.rows, tallies)
                 self.write_failures(batch.failures, tallies)
                 self.write_raw_pages(batch.raw_pages)
@@ -158,6 +170,7 @@ class ArchiveWriter:
         for item in items:
             key = item_key(item)
             row = rows[key] if rows and key in rows else article_row(item, self.run_id)
+            row.update(self.site_unit(item.site))
             previous = known.get(key)
             tally = tallies.setdefault(item.site, SiteTally())
             tally.count_fields(row)
@@ -203,7 +216,31 @@ class ArchiveWriter:
                 self.db.execute("update articles set removed_at = ? where (article_key = ? or fetched_url = ?) "
                                 "and removed_at is null", [failure.observed_at, key, failure.url])
 
+    def site_unit(self, site: str) -> dict[str, Any]:
+        """The unit columns an article of `site` copies from the site's row (pipelines/units.py)."""
+        tag = self.article_tags.get(site)
+        if tag is None:
+            stored = stored_article_tag(self.db, site)
+            profile = self.sites.get(site)
+            tag = article_tag(stored if stored is not None or profile is None else site_tag(profile))
+            self.article_tags[site] = tag
+        return tag
+
+    def tag_sites(self, pages: list[RawPageItem]) -> None:
+        """Tag generic-mode sites from what their first pages show (title, header) with their host."""
+        for page in pages:
+            profile = self.sites.get(page.site)
+            if (profile is not None and getattr(profile, "family", "") != "generic") or page.kind == "article" \
+                    or page.status != 200 or self.title_attempts.get(page.site, 0) >= TITLE_ATTEMPTS:
+                continue
+            self.title_attempts[page.site] = self.title_attempts.get(page.site, 0) + 1
+            tag = retag_from_page(self.db, page.site, page.body, page.encoding)
+            if tag is not None:
+                self.title_attempts[page.site] = TITLE_ATTEMPTS
+                self.article_tags[page.site] = article_tag(tag)
+
     def write_raw_pages(self, pages: list[RawPageItem]) -> None:
+        self.tag_sites(pages)
         for page in pages:
             key = self.key(page.site, page.url)
             previous = self.db.execute(
@@ -361,7 +398,8 @@ class SQLitePipeline:
         sites = self._sites()
         started = now_vn().isoformat(timespec="seconds")
         with self.db.atomic():
-            self.db["sites"].upsert_all([site_row(s, started) for s in sites], pk="slug")
+            titles = stored_titles(self.db, [s.slug for s in sites])  # generic-mode sites' (pipelines/units.py)
+            write_site_rows(self.db, [site_row(s, started, titles.get(s.slug)) for s in sites])
             self.run_id = self.db["crawl_runs"].insert(start_row(spider, started)).last_pk
             # A walk is "started" before any of its articles can be stored: if this run dies,
             # the next one sees an unfinished walk and walks the whole category again. Only live

@@ -67,6 +67,32 @@ def clean_paragraphs(paragraphs: Iterable[str | None] | str | None) -> str:
     return "\n\n".join(p for p in cleaned if p)
 
 
+# Characters that change how text is displayed without being text: ANSI terminal escape sequences
+# (colours, cursor moves: ESC [ ... letter, ESC ] ... BEL, C1 CSI) and the Unicode bidirectional
+# controls (embeddings, overrides, isolates, marks: a right-to-left override shows 'gnp.exe' as
+# 'exe.png'). No Vietnamese text needs them; a page that carries them is broken or hostile.
+_ANSI_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x9b[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]")
+_BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+# Every C0/C1 control but tab and newline (kept in multi-line text), and the bidi controls.
+_DISPLAY_CONTROLS = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_BIDI_CONTROLS}]")
+
+
+def strip_display_controls(text: str | None) -> str:
+    """``text`` without terminal escape sequences, control characters (tab and newline stay; a
+    carriage return becomes a newline) or bidirectional controls; ``""`` for None or a non-string.
+
+    For every value the archive displays: a crawled title must not recolour a terminal or
+    reverse its own letters in a researcher's browser.
+    """
+    if not isinstance(text, str):
+        return ""
+    if "\x1b" in text or "\x9b" in text:
+        text = _ANSI_ESCAPES.sub("", text)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _DISPLAY_CONTROLS.sub("", text) if _DISPLAY_CONTROLS.search(text) else text
+
+
 def fold_for_search(text: str | None) -> str:
     """Search key: cleaned, case-folded, every diacritic removed and ``đ`` -> ``d``.
 

@@ -30,7 +30,9 @@ from tests.test_search import (
 
 QUERIES = META["databases"]["archive"]["queries"]
 TESTED = {"articles_per_site_month", "most_viewed", "view_growth", "search_snippets", "search_exact",
-          "output_per_author", "site_staleness", "field_coverage", "edited_articles"}
+          "output_per_author", "site_staleness", "field_coverage", "edited_articles",
+          # tested with their own rows in tests/test_admin_units.py (administrative units):
+          "articles_per_month_by_province_2025", "former_district_articles", "sites_per_province"}
 
 
 def run(db: Path, name: str, **params: str) -> list[dict[str, Any]]:
@@ -119,6 +121,9 @@ def test_articles_per_site_month(known: Path) -> None:
 def test_most_viewed(known: Path) -> None:
     assert pick(run(known, "most_viewed"), "url", "view_count") == [
         ("b2", 2500), ("a3", 1500), ("a2", 500), ("a1", 50), ("b3", 10)]
+    # Views per day from the publication day to the last visit's day (2026-11-28): 994 days for a3.
+    assert pick(run(known, "most_viewed", site="alpha"), "article_key", "views_per_day") == [
+        (article_key("alpha", "a3"), 1.51), (article_key("alpha", "a2"), 0.49), (article_key("alpha", "a1"), 0.05)]
     period = {"from": "2024-02-01", "to": "2024-02-29"}
     assert pick(run(known, "most_viewed", **period), "url", "title", "published_date", "view_count") == [
         ("a2", "Hội nghị giáo dục", "2024-02-15", 500), ("a1", "Chợ Đức Thuận khánh thành", "2024-02-01", 50)]
@@ -151,16 +156,18 @@ def test_search_snippets_with_or_without_diacritics(known: Path) -> None:
     for query in ("duc thuan", "Đức Thuận", "ĐỨC THUẬN"):
         rows = run(known, "search_snippets", q=query)
         assert sorted(r["url"] for r in rows) == ["a1", "a3"], query
-        assert all("**" in r["snippet"] for r in rows), rows
+        assert all("**Đức** **Thuận**" in r["snippet"] for r in rows), rows
     [row] = run(known, "search_snippets", q="Đức Thuận mở cửa")
     assert (row["url"], row["snippet"]) == ("a1", "Chợ **Đức** **Thuận** **mở** **cửa** đón khách.")
-    [row] = run(known, "search_snippets", q="mo cua")  # found in the original text: shown from it
+    [row] = run(known, "search_snippets", q="mo cua")  # typed without marks: shown as written
     assert row["snippet"] == "Chợ Đức Thuận **mở** **cửa** đón khách."
-    rows = run(known, "search_snippets", q="duc thuan")  # đ: only the folded text has the words
+    rows = run(known, "search_snippets", q="duc thuan")  # đ: only the folded text matched, the text as written is shown
     assert pick(rows, "url", "snippet") == [
-        ("a1", "cho **duc** **thuan** khanh thanh\ncho **duc** **thuan** mo cua don khach."),
-        ("a3", "lua vu dong duoc mua\nsapo cua bai. lua vu dong nam nay duoc mua o phuong **duc** **thuan**."),
+        ("a1", "Chợ **Đức** **Thuận** mở cửa đón khách."),
+        ("a3", "Sapo của bài. Lúa vụ Đông năm nay được mùa ở phường **Đức** **Thuận**."),
     ]
+    assert [r["article_key"] for r in rows] == [article_key("alpha", "a1"), article_key("alpha", "a3")]
+    assert pick(run(known, "search_snippets", q="duc thuan", site="beta"), "url") == []
     assert sorted(pick(run(known, "search_snippets", q="dong"), "url")) == [("a3",), ("b1",)]
     assert run(known, "search_snippets", q="") == []
     assert run(known, "search_snippets", q='"') == []
@@ -168,7 +175,7 @@ def test_search_snippets_with_or_without_diacritics(known: Path) -> None:
 
 def test_search_exact(known: Path) -> None:
     [row] = run(known, "search_exact", q="Đông")
-    assert (row["url"], row["snippet"]) == ("a3", "Lúa vụ **Đông** được mùa")
+    assert (row["url"], row["snippet"]) == ("a3", "Sapo của bài. Lúa vụ **Đông** năm nay được mùa ở phường Đức Thuận.")
     assert pick(run(known, "search_exact", q="đồng"), "url") == [("b1",)]
     assert run(known, "search_exact", q="dong") == []
     assert sorted(pick(run(known, "search_exact", q="giáo dục"), "url")) == [("a2",)]
@@ -219,10 +226,11 @@ def test_edited_articles(known: Path) -> None:
     assert run(known, "edited_articles", site="alpha") == []
 
 
-def test_canned_query_page_renders_highlights_in_bold(known: Path) -> None:
+def test_canned_query_page_highlights_with_its_own_markup(known: Path) -> None:
     html = datasette_get(known, "/archive/search_snippets?q=mo+cua").text
-    assert "Search with highlighted snippets" in html
-    assert "<p>Chợ Đức Thuận <strong>mở</strong> <strong>cửa</strong> đón khách.</p>" in html
+    assert "Search, best matches first" in html
+    assert '<td class="col-snippet">Chợ Đức Thuận <mark>mở</mark> <mark>cửa</mark> đón khách.</td>' in html
+    assert '<a href="/archive/articles/alpha~3A~2Fa1">Chợ Đức Thuận khánh thành</a>' in html  # to the article page
 
 
 # --- the real crawled sample archive ---------------------------------------------------------

@@ -96,3 +96,10 @@ def test_dashboard_charts_render_in_chromium(tmp_path: Path) -> None:
     ]
     lines = [m["d"] for m in growth if m.get("aria-roledescription") == "line mark"]
     assert sorted(line.count("L") for line in lines) == [0, 2]  # b2: one point; a3: three joined
+
+    # Views per day since publication (to the last visit): the newer b2 outranks the more viewed a3.
+    assert parser.svg.get("views-per-day") == 1
+    per_day = {m["aria-label"].split("; ")[1].removeprefix("title: "): m["aria-label"].split("; ")[0].split(": ")[1]
+               for m in parser.marks["views-per-day"] if m.get("aria-roledescription") == "bar"}
+    assert per_day == {"Tiêu đề mới": "2.36", "Lúa vụ Đông được mùa": "1.51", "Hội nghị giáo dục": "0.49",
+                       "Chợ Đức Thuận khánh thành": "0.05"}

@@ -31,11 +31,15 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_datasette(db: Path) -> Iterator[str]:
-    """`python -m datasette DB -m datasette_meta.json` on 127.0.0.1 and a free port; yields its URL."""
+def running_datasette(db: Path, command: list[str] | None = None) -> Iterator[str]:
+    """The README's browse command, `python -m datasette DB -m datasette_meta.json --plugins-dir
+    datasette_plugins`, on 127.0.0.1 and a free port (or `command` with `{port}` in it); yields its URL."""
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "datasette", str(db), "-m", str(REPO_ROOT / "datasette_meta.json"),
-                             "-h", "127.0.0.1", "-p", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    if command is None:
+        command = [sys.executable, "-m", "datasette", str(db), "-m", str(REPO_ROOT / "datasette_meta.json"),
+                   "--plugins-dir", str(REPO_ROOT / "datasette_plugins"), "-h", "127.0.0.1", "-p", "{port}"]
+    proc = subprocess.Popen([part.replace("{port}", str(port)) for part in command], cwd=REPO_ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
@@ -99,7 +103,7 @@ def test_canned_queries_over_http(server: str) -> None:
     growth = get_json(f"{server}/archive/view_growth.json?url=a3&_shape=array")
     assert [(r["view_count"], r["gained"]) for r in growth] == [(100, None), (400, 300), (1000, 600)]
     status, _, html = get(f"{server}/archive/search_snippets?q={quote('vụ đông')}")
-    assert status == 200 and "<strong>Đông</strong>" in html and "Search with highlighted snippets" in html
+    assert status == 200 and "<mark>Đông</mark>" in html and "Search, best matches first" in html
 
 
 def test_dashboard_page_and_its_scripts_are_served_locally(server: str) -> None:
@@ -125,7 +129,11 @@ def test_dashboard_chart_queries_answer(server: str) -> None:
     rows = get_json(f"{server}/archive.json?{urlencode({'sql': per_month, '_shape': 'array'})}")
     assert [(r["month"], r["site"], r["articles"]) for r in rows] == [
         ("2023-12-01", "beta", 1), ("2024-01-01", "beta", 1), ("2024-02-01", "alpha", 2), ("2024-03-01", "alpha", 1)]
-    growth = charts["view-growth"]["query"].replace("[[ and url = :url ]]", "and url = :url")
+    growth = charts["view-growth"]["query"].replace("[[ and title = :article ]]", "and title = :article")
     growth = re.sub(r"\[\[.*?\]\]", "", growth)
-    rows = get_json(f"{server}/archive.json?{urlencode({'sql': growth, 'url': 'a3', '_shape': 'array'})}")
+    rows = get_json(f"{server}/archive.json?{urlencode({'sql': growth, 'article': 'Lúa vụ Đông được mùa', '_shape': 'array'})}")
     assert [r["view_count"] for r in rows] == [100, 400, 1000]
+    # Ranked by views per day since publication (to the last visit), not by the counter alone.
+    per_day = re.sub(r"\[\[.*?\]\]", "", charts["views-per-day"]["query"])
+    rows = get_json(f"{server}/archive.json?{urlencode({'sql': per_day, '_shape': 'array'})}")
+    assert [(r["title"], r["views_per_day"]) for r in rows][:2] == [("Tiêu đề mới", 2.36), ("Lúa vụ Đông được mùa", 1.51)]

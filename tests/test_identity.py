@@ -299,7 +299,7 @@ def old_archive(path: Path) -> Database:
     return db
 
 
-NEW_COLUMNS = ("article_key", "moved_to", "attachments")  # columns later than the version simulated
+NEW_COLUMNS = ("article_key", "moved_to", "attachments", "truncated_from")  # columns later than the version simulated
 
 
 def old_row(row: dict[str, Any]) -> dict[str, Any]:

@@ -81,9 +81,10 @@ def write_archive(path: Path, rows: list[dict[str, Any]], sites: list[str] | Non
 
 
 def datasette_get(db: Path, path: str, meta: dict[str, Any] | None = None) -> Any:
-    """GET `path` from Datasette serving `db` with the project's metadata (in process, no socket)."""
+    """GET `path` from Datasette serving `db` with the project's metadata and plugins, as the browse
+    command does (in process, no socket)."""
     async def fetch() -> Any:
-        ds = Datasette(files=[str(db)], metadata=meta or META)
+        ds = Datasette(files=[str(db)], metadata=meta or META, plugins_dir=str(REPO_ROOT / "datasette_plugins"))
         return await ds.client.get(path)
     return asyncio.run(fetch())
 

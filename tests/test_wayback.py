@@ -6,7 +6,9 @@ now and then, and one article is captured twice (the newest capture wins, both v
 """
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 import subprocess
 import sys
 import threading
@@ -14,41 +16,75 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from crawler.demo import LOCAL_ONLY_SETTINGS
 from crawler.items import ArticleItem
-from crawler.sample_portal import SamplePortalServer
-from crawler.sample_portal.catalog import ground_truth_for
 from crawler.spiders.wayback import capture_time, is_truncated, parse_cdx, strip_toolbar
 from pipelines.storage import latest_per_article, replaces_content
+from sample_portal import SamplePortalServer
+from sample_portal.catalog import ground_truth_for
+from sample_portal.demo import LOCAL_ONLY_SETTINGS
 from tests.conftest import REPO_ROOT
 from tests.test_crawl_e2e import rows
 from tests.test_warc import fetch
 
 COMPARED = ("title", "published_at", "view_count", "authors", "body_text")
 CDX_PAGE = 25  # the fake's page size, whatever the client asks: the resume key must be followed
+CDX_FIELDS = ["urlkey", "timestamp", "original", "mimetype", "statuscode", "digest", "length"]
 
 
 class FakeWayback:
-    """CDX (`/cdx/search/cdx`) and raw captures (`/web/<ts>id_/<url>`) on 127.0.0.1."""
+    """CDX (`/cdx/search/cdx`), raw captures (`/web/<ts>id_/<url>`) and rendered captures
+    (`/web/<ts>/<url>`, with the toolbar `renderer` adds) on 127.0.0.1.
+
+    The CDX answers like the real one: rows sorted by URL then time; `url=HOST/PATH/*` a prefix
+    (scheme, ``www.`` and ``:80`` aside, case folded), `filter=[!]field:regex` (full match),
+    `collapse=digest` (a row whose URL and digest equal the previous row's is left out),
+    `from`/`to` (timestamp prefixes), `CDX_PAGE` rows a page whatever the client asks, then an
+    empty row and the resume key.
+    """
 
     def __init__(self) -> None:
         self.captures: dict[tuple[str, str], tuple[str, bytes]] = {}  # (timestamp, url) -> (type, body)
         self.listed: list[tuple[str, str]] = []  # what the CDX lists: (timestamp, url)
+        self.meta: dict[tuple[str, str], dict[str, str]] = {}  # listed capture -> CDX fields (status, mimetype, digest)
         self.redirects: dict[tuple[str, str], str] = {}  # listed capture -> the timestamp it redirects to
+        self.raw_missing: set[tuple[str, str]] = set()  # captures served rendered only (id_ answers 404)
+        self.renderer: Any = None  # (timestamp, url, body) -> rendered body (the toolbar, rewritten links)
         self.busy: dict[str, list[int]] = {}  # path -> statuses to answer before the capture
         self.cdx_busy: list[int] = []  # statuses the next CDX requests get before their answer
         self.requests: list[str] = []
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
 
-    def add(self, timestamp: str, url: str, content_type: str, body: bytes, listed: bool = True) -> None:
+    def add(self, timestamp: str, url: str, content_type: str, body: bytes, listed: bool = True,
+            status: str = "200", digest: str | None = None) -> None:
         self.captures[(timestamp, url)] = (content_type, body)
         if listed:
             self.listed.append((timestamp, url))
+        self.meta[(timestamp, url)] = {"statuscode": status, "mimetype": content_type.split(";")[0].strip(),
+                                       "digest": digest or hashlib.sha1(body).hexdigest().upper()}
+
+    def cdx_rows(self, query: dict[str, list[str]]) -> list[list[str]]:
+        """The CDX rows (urlkey, timestamp, original, mimetype, statuscode, digest, length) a query selects."""
+        prefix = _urlkey(query["url"][0].rstrip("*"))
+        rows = []
+        for ts, url in sorted(self.listed, key=lambda c: (_urlkey(c[1]), c[0])):
+            meta = self.meta.get((ts, url), {"statuscode": "200", "mimetype": "text/html", "digest": "D"})
+            if not _urlkey(url).startswith(prefix):
+                continue
+            if any(ts[:len(v)] < v for v in query.get("from", [])) or any(ts[:len(v)] > v for v in query.get("to", [])):
+                continue
+            if not all(_passes(f, meta) for f in query.get("filter", [])):
+                continue
+            if "digest" in query.get("collapse", []) and rows and rows[-1][0] == _urlkey(url) \
+                    and rows[-1][5] == meta["digest"]:
+                continue
+            rows.append([_urlkey(url), ts, url, meta["mimetype"], meta["statuscode"], meta["digest"], "1"])
+        return rows
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         fake = self
@@ -65,22 +101,30 @@ class FakeWayback:
                     return self._send(fake.cdx_busy.pop(0), "text/html", b"slow down")
                 if self.path.startswith("/cdx/search/cdx"):
                     return self._cdx(parse_qs(urlsplit(self.path).query))
-                timestamp, _, url = self.path.removeprefix("/web/").partition("id_/")
+                match = re.match(r"/web/(\d{14})(id_)?/(.+)$", self.path)
+                if match is None:
+                    return self._send(404, "text/html", b"not in archive")
+                timestamp, raw, url = match.group(1), bool(match.group(2)), match.group(3)
+                mode = "id_" if raw else ""
                 if (timestamp, url) in fake.redirects:
                     self.send_response(302)
-                    self.send_header("Location", f"/web/{fake.redirects[(timestamp, url)]}id_/{url}")
+                    self.send_header("Location", f"/web/{fake.redirects[(timestamp, url)]}{mode}/{url}")
                     self.end_headers()
                     return None
-                if (timestamp, url) not in fake.captures:
+                if (timestamp, url) not in fake.captures or (raw and (timestamp, url) in fake.raw_missing):
                     return self._send(404, "text/html", b"not in archive")
-                return self._send(200, *fake.captures[(timestamp, url)])
+                content_type, body = fake.captures[(timestamp, url)]
+                status = int(fake.meta.get((timestamp, url), {}).get("statuscode", "200"))
+                if not raw and fake.renderer is not None and "html" in content_type:
+                    body = fake.renderer(timestamp, url, body)
+                return self._send(status, content_type, body)
 
             def _cdx(self, query: dict[str, list[str]]) -> None:
                 start = int(query.get("resumeKey", ["0"])[0])
-                page = fake.listed[start:start + CDX_PAGE]
-                out: list[list[str]] = [["urlkey", "timestamp", "original", "mimetype", "statuscode", "digest", "length"]]
-                out += [["k", ts, url, "text/html", "200", "D", "1"] for ts, url in page]
-                if start + CDX_PAGE < len(fake.listed):
+                selected = fake.cdx_rows(query)
+                out: list[list[str]] = [CDX_FIELDS]
+                out += selected[start:start + CDX_PAGE]
+                if start + CDX_PAGE < len(selected):
                     out += [[], [str(start + CDX_PAGE)]]
                 self._send(200, "application/json", json.dumps(out).encode())
 
@@ -100,6 +144,19 @@ class FakeWayback:
     def __exit__(self, *exc: object) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+def _urlkey(url: str) -> str:
+    """A crude SURT: no scheme, no ``www.``, no ``:80``, lower case."""
+    rest = re.sub(r"^[a-z]+://", "", url.lower())
+    host, _, path = rest.partition("/")
+    return host.removeprefix("www.").removesuffix(":80") + "/" + path
+
+
+def _passes(spec: str, meta: dict[str, str]) -> bool:
+    negate = spec.startswith("!")
+    name, _, pattern = spec.lstrip("!").partition(":")
+    return (re.fullmatch(pattern, meta.get(name, "")) is not None) != negate
 
 
 def stamp(when: datetime) -> str:
@@ -205,7 +262,8 @@ def test_newest_capture_wins_and_both_views_are_kept(crawled: tuple[Path, subpro
     url, newest, oldest = expected["twice"]
     [row] = rows(db, "select * from articles where url = ?", (url,))
     assert row["title"] == truth[0]["title"] and row["captured_at"] == capture_time(newest)
-    views = rows(db, "select observed_at, source, capture_url from view_counts where url = ? order by observed_at", (url,))
+    views = rows(db, "select observed_at, source, capture_url from view_counts where url = ? order by observed_at",
+                 (url,))
     assert [v["observed_at"] for v in views] == [capture_time(oldest), capture_time(newest)]
     assert {v["source"] for v in views} == {"wayback"} and all(v["capture_url"] for v in views)
 
@@ -226,10 +284,15 @@ def test_rate_limits_are_waited_out(crawled: tuple[Path, subprocess.CompletedPro
     (["-a", "site=sample", "-a", "source=ftp"], "source: expected one of live, wayback"),
     (["-a", "site=sample", "-a", "source=wayback", "-a", "from=2025"], "from: expected a day"),
     (["-a", "site=sample", "-a", "to=2025-01-01"], "to: only applies to -a source=wayback"),
-    (["-a", "start_url=http://127.0.0.1:1/", "-a", "source=wayback"], "needs a configured portal"),
+    (["-a", "start_url=http://127.0.0.1:1/", "-a", "source=wayback", "-a", "max_depth=3"],
+     "max_depth: does not apply to -a source=wayback"),
+    (["-a", "start_url=http://127.0.0.1:1/", "-a", "source=wayback", "-a", "from=2025-01-01", "-a", "to=2024-01-01"],
+     "is after to"),
+    (["-a", "start_url=nowhere", "-a", "source=wayback"], "start_url: 'nowhere' is not an absolute http(s) URL"),
 ])
 def test_bad_wayback_arguments_exit_2(args: list[str], message: str, tmp_path: Path) -> None:
-    result = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "portal", *args, "-s", f"ARCHIVE_DB={tmp_path / 'a.db'}"],
+    result = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "portal", *args,
+                             "-s", f"ARCHIVE_DB={tmp_path / 'a.db'}"],
                             cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 2 and message in result.stderr, result.stderr[-2000:]
 

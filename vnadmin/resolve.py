@@ -735,15 +735,26 @@ def locate(host: str, title: str | None = None) -> Location:
     return loc
 
 
+class _Eras:
+    """What building a unit's `Location` needs (`_from_unit`): the data and each legacy province's
+    2025 one; not the host-name and title indexes, which take longer to build than the data to load."""
+
+    def __init__(self, data: Dataset):
+        self.data = data
+
+    def new_province(self, legacy_code: str) -> Unit:
+        return self.data.units[(NEW, self.data.province_to_2025[legacy_code])]
+
+
 def describe(unit: Unit | str) -> Location:
     """A unit's `Location` in both eras (a registry entry tagged by code or name)."""
-    idx = _index()
+    data = load()
     if isinstance(unit, str):
-        found = idx.data.get(unit)
+        found = data.get(unit)
         if found is None:
             raise AdminNameError(f"no unit {unit!r} (expected era:code, e.g. legacy:437 or 2025:18115)")
         unit = found
-    return _from_unit(idx, "", unit, 1.0, "registry")
+    return _from_unit(_Eras(data), "", unit, 1.0, "registry")  # type: ignore[arg-type]
 
 
 _LEVEL_WORDS = {"province": PROVINCE, "tinh": PROVINCE, "district": DISTRICT, "huyen": DISTRICT,

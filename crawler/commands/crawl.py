@@ -33,7 +33,9 @@ class Command(ScrapyCrawlCommand):
     def long_desc(self) -> str:
         return (
             "Run a spider of this project. For the portal spider: -a site=SLUG crawls one configured "
-            "portal, no -a crawls every enabled one; -s ARCHIVE_DB=PATH picks the archive. Exit codes: "
+            "portal, no -a crawls every enabled one, -a start_url=URL any portal (generic mode); "
+            "-a source=wayback [-a from=YYYY-MM-DD -a to=YYYY-MM-DD] recovers the portal's Wayback Machine "
+            "captures instead; -s ARCHIVE_DB=PATH picks the archive. Exit codes: "
             "0 ok, 1 Scrapy failed to start, 2 configuration error, 3 archive unusable, "
             "4 a site failed (see crawl_runs.problems), 5 interrupted, 6 another crawl is running on the archive."
         )

@@ -22,7 +22,9 @@ from crawler.profiles.model import (
     SiteProfile,
     UrlRules,
 )
+from crawler.profiles.units import entry_location
 from pipelines.identity import DEFAULT_RULES, IdentityRules
+from vnadmin import AdminDataError, AdminNameError
 
 __all__ = [
     "ProfileError",
@@ -40,7 +42,7 @@ PAGINATION_KINDS = {"postback", "link"}
 BYLINE_KINDS = {"last_paragraph", "none"}
 SITE_KEYS = {
     "name", "family", "base_url", "base_url_setting", "mount", "start_paths", "start_urls",
-    "enabled", "province", "unit", "level", "notes", "urls", "listing", "article", "aliases",
+    "enabled", "province", "unit", "unit_code", "level", "notes", "urls", "listing", "article", "aliases",
 }
 FAMILY_KEYS = {"name", "urls", "listing", "article", "notes", "identity"}
 
@@ -157,6 +159,7 @@ def _site_from_dict(
             f"{source}: [{where}] family: unknown family {family_id!r}; known: {', '.join(sorted(families))}"
         )
     base_url = _base_url(entry, settings, source, where)
+    unit_code, location = _unit(entry, base_url, source, where)
     return SiteProfile(
         slug=slug,
         name=_required_str(entry, "name", source, where),
@@ -173,7 +176,25 @@ def _site_from_dict(
         notes=str(entry.get("notes", "")),
         aliases=_aliases(entry, source, where),
         identity=family.identity,
+        unit_code=unit_code or "",
+        location=location,
     )
+
+
+def _unit(entry: dict[str, Any], base_url: str, source: str, where: str) -> tuple[str | None, Any]:
+    """The entry's administrative unit (crawler/profiles/units.py): by unit_code, or by unit and
+    province names; an unknown or ambiguous one fails here, listing the candidates."""
+    values = {key: entry.get(key, "") for key in ("unit_code", "unit", "province", "level")}
+    for key, value in values.items():
+        if not isinstance(value, str):
+            raise ProfileError(f"{source}: [{where}] {key}: must be a string")
+    try:
+        return entry_location(**values, host=base_url, name=str(entry.get("name", "")))
+    except AdminNameError as exc:
+        keys = "unit_code" if values["unit_code"] else "unit" if values["unit"] else "province/level"
+        raise ProfileError(f"{source}: [{where}] {keys}: {exc}") from None
+    except AdminDataError as exc:
+        raise ProfileError(f"{source}: [{where}] unit: administrative data unavailable: {exc}") from None
 
 
 def _aliases(entry: dict[str, Any], source: str, where: str) -> tuple[str, ...]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
 from pipelines.identity import DEFAULT_RULES, IdentityRules, article_key, at_address, rebase
@@ -111,6 +112,10 @@ class SiteProfile:
     # the current one. Its articles keep one key at any of them (pipelines/identity.py).
     aliases: tuple[str, ...] = ()
     identity: IdentityRules = DEFAULT_RULES
+    # The administrative unit, resolved when the registry loads (crawler/profiles/units.py):
+    # its `admin_units` uid ("legacy:437", "2025:18118") and its vnadmin Location in both eras.
+    unit_code: str = ""
+    location: Any = field(default=None, compare=False, repr=False)
 
     @property
     def host(self) -> str:

@@ -3,12 +3,13 @@
 Thin on purpose: site knowledge is in the profiles (crawler/profiles/), extraction in the page
 objects (crawler/pages/), the incremental policy in crawler/incremental.py. The spider only turns
 responses into page objects and page objects' answers into requests and items. Contract
-(DESIGN.md):
+(docs/contract.md):
 
     scrapy crawl portal -a site=SLUG      one configured portal
     scrapy crawl portal                   every enabled configured portal
     -a full=1                             walk every listing page (default: incremental)
     -a source=wayback [-a from=D -a to=D] the portal's Wayback Machine captures instead
+    -a start_url=URL -a source=wayback    any portal's captures, read by generic mode
 """
 from __future__ import annotations
 
