@@ -33,10 +33,10 @@ import html
 import random
 import re
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Iterator
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -572,7 +572,7 @@ class MegaMenuPortal:
                 yield self.listing_path(slug, page), "listing", self.listing(slug, page)
         for i, page in enumerate(self.others):
             yield page.path, "other", self.other(page, i)
-        for slug, stories in self.by_category.items():
+        for stories in self.by_category.values():
             for position, story in enumerate(stories):
                 yield story.path, "article", self.article(story, position)
 

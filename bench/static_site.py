@@ -44,10 +44,11 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 BENCH = Path(__file__).resolve().parent
@@ -422,7 +423,7 @@ def render_sample_portal(portal: Any, root: Path, progress: bool = False) -> Ren
                 page_html = get(path, "POST", {"__EVENTTARGET": listing.pager_target, "__EVENTARGUMENT": "Page$Next",
                                                **hidden})
 
-            def as_link(match: re.Match[str], page: int = page) -> str:
+            def as_link(match: re.Match[str], page: int = page, pages: int = pages, path: str = path) -> str:
                 target = resolve_page(match.group(2), page, pages)
                 return f'href="{html.escape(path)}{"" if target == 1 else f"?Page={target}"}"'
 

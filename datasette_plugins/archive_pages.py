@@ -195,7 +195,7 @@ def render_cell(row: Any, value: Any, column: str, table: str | None, database: 
 @hookimpl
 def extra_template_vars(template: str, database: str | None, table: str | None, view_name: str,
                         request: Any, datasette: Any) -> Any:
-    if not is_archive(datasette, database) or request is None:
+    if database is None or not is_archive(datasette, database) or request is None:
         return {}
     if view_name == "row" and table == "articles":
         async def article_vars() -> dict[str, Any]:

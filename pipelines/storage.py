@@ -276,7 +276,8 @@ class SQLitePipeline:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SQLitePipeline:
         s = crawler.settings
-        pipeline = cls(crawler, s.get("ARCHIVE_DB") or defaults.ARCHIVE_DB, s.getint("PORTAL_SQLITE_BATCH", defaults.PORTAL_SQLITE_BATCH),
+        pipeline = cls(crawler, s.get("ARCHIVE_DB") or defaults.ARCHIVE_DB,
+                       s.getint("PORTAL_SQLITE_BATCH", defaults.PORTAL_SQLITE_BATCH),
                        s.getfloat("PORTAL_SQLITE_TIMEOUT", defaults.PORTAL_SQLITE_TIMEOUT), s.getdict("PORTAL_COVERAGE_FLOORS"),
                        s.getfloat("PORTAL_SQLITE_FLUSH_SECONDS", defaults.PORTAL_SQLITE_FLUSH_SECONDS))
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)

@@ -221,7 +221,8 @@ class WarcImporter:
     def _outcome(self, item: ArticleItem) -> str:
         """How storing the item will end, for the report (the storage decides the same way)."""
         self.storage.identify([item])
-        previous = existing_articles(self.db, [item.article_key]).get(item.article_key)
+        key = item.article_key or ""  # identify() always sets it
+        previous = existing_articles(self.db, [key]).get(key)
         if previous is None:
             return "new"
         if not replaces_content(previous, item):

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from sample_portal.demo import crawl_command
 from sample_portal import SamplePortalServer, ground_truth
+from sample_portal.demo import crawl_command
 from tests.conftest import REPO_ROOT
 
 COMPARED = ("title", "summary", "body_text", "authors", "category", "published_at", "published_date",
@@ -41,7 +41,8 @@ def server() -> Iterator[SamplePortalServer]:
 
 
 @pytest.fixture(scope="module")
-def crawled(server: SamplePortalServer, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
+def crawled(server: SamplePortalServer,
+            tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
     """One clean crawl of the sample portal, shared by the assertions below."""
     db = tmp_path_factory.mktemp("crawl") / "archive.db"
     server.requests.clear()
@@ -90,7 +91,8 @@ def test_header_clock_is_never_a_publication_date(crawled: tuple[Path, subproces
     assert rows(db, "select url from articles where published_date = ? or published_at is null", (today,)) == []
 
 
-def test_listing_pages_after_the_first_come_by_postback(server: SamplePortalServer, crawled: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+def test_listing_pages_after_the_first_come_by_postback(server: SamplePortalServer,
+                                                       crawled: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
     posts = [r for r in server.requests if r.method == "POST"]
     listing_gets = [r for r in server.requests if r.method == "GET" and "/portal/Pages/" in r.path
                     and "/portal/pages/" not in r.path]

@@ -233,7 +233,8 @@ def test_source_line_is_kept_apart_from_authors(sites: dict[str, SiteProfile]) -
 
     meta, html, _ = _load(FIXTURES / "nukeviet" / "article-tac-gia-nguon-tin")
     fields = ArticlePage(meta["url"], html, sites[meta["site"]]).extract()
-    assert (fields.source_raw, fields.provenance["source"]) == ("Nguồn tin: UBND xã Minh Đức", 'profile:.news_column p.h5:contains("Nguồn tin")')
+    assert (fields.source_raw, fields.provenance["source"]) == (
+        "Nguồn tin: UBND xã Minh Đức", 'profile:.news_column p.h5:contains("Nguồn tin")')
     item = article_item(meta["site"], fields, "2026-11-28T10:00:00+07:00", 200, meta["url"])
     normalize_article(item)
     assert (item.authors, item.source_name) == (["Minh Tâm"], "UBND xã Minh Đức")

@@ -25,14 +25,14 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from sample_portal.demo import crawl_command
 from crawler.extraction import PAGE_READER
-from sample_portal import SamplePortalServer
-from sample_portal.catalog import ground_truth_for
 from crawler.sites import load_registry
 from pipelines.lock import ArchiveLock
 from pipelines.schema import open_archive
 from pipelines.warc import WarcImporter, route, vn_to_warc_date, warc_date_to_vn
+from sample_portal import SamplePortalServer
+from sample_portal.catalog import ground_truth_for
+from sample_portal.demo import crawl_command
 from tests.conftest import REPO_ROOT
 from tests.generic_sites import generic_crawl_command, serve
 from tests.generic_sites.scoring import FIELDS, archive_rows, score
@@ -173,7 +173,8 @@ def collection(base: str, tmp_path_factory: pytest.TempPathFactory) -> dict:
 
 
 @pytest.fixture(scope="module")
-def imported(base: str, collection: dict, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
+def imported(base: str, collection: dict,
+             tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
     db = tmp_path_factory.mktemp("imported") / "archive.db"
     return db, import_warc(db, base, *collection["files"])
 
@@ -374,7 +375,8 @@ def test_export_reads_back_and_reimports_to_the_same_articles(live: Path, tmp_pa
     result = import_warc(fresh, base, out)
     assert result.returncode == 0, result.stderr[-3000:]
     columns = ", ".join(CONTENT)
-    assert rows(fresh, f"select {columns} from articles order by url") == rows(live, f"select {columns} from articles order by url")
+    ordered = f"select {columns} from articles order by url"
+    assert rows(fresh, ordered) == rows(live, ordered)
     assert rows(fresh, "select distinct source from articles") == [{"source": "warc"}]
 
 

@@ -99,7 +99,8 @@ NATIONAL_GOV_LABELS: dict[str, str] = {
 # National domains outside .gov.vn (the host or any parent domain).
 NATIONAL_DOMAINS: dict[str, str] = {
     "chinhphu.vn": "Cổng thông tin điện tử Chính phủ", "baochinhphu.vn": "Báo điện tử Chính phủ",
-    "quochoi.vn": "Quốc hội", "dangcongsan.vn": "Đảng Cộng sản Việt Nam", "vbpl.vn": "Cơ sở dữ liệu quốc gia về văn bản pháp luật",
+    "quochoi.vn": "Quốc hội", "dangcongsan.vn": "Đảng Cộng sản Việt Nam",
+    "vbpl.vn": "Cơ sở dữ liệu quốc gia về văn bản pháp luật",
     "dichvucong.gov.vn": "Cổng Dịch vụ công quốc gia", "mattran.org.vn": "Ủy ban Trung ương MTTQ Việt Nam",
     "tapchicongsan.org.vn": "Tạp chí Cộng sản", "nhandan.vn": "Báo Nhân Dân", "vtv.vn": "Đài Truyền hình Việt Nam",
     "vov.vn": "Đài Tiếng nói Việt Nam", "congbao.chinhphu.vn": "Công báo",

@@ -103,7 +103,7 @@ class GenericCrawlMixin:
         referrer = Link(response.url, via[0], via[1]) if via is not None else None
         page: GenericPage | None = None
         try:
-            page = GenericPage(response.url, response.text, now=now_vn(), referrer=referrer)  # type: ignore[attr-defined]
+            page = GenericPage(response.url, response.text, now=now_vn(), referrer=referrer)
             verdict = page.verdict
         except Exception as exc:  # noqa: BLE001 - a page nobody foresaw (or a bug): keep it, say so, go on
             # Kept all the same (kind "error": its verdict is unknown), with a failure saying why.
@@ -218,7 +218,7 @@ class GenericCrawlMixin:
         if not self._generic_budget(site):
             return
         listing = replace(site.listing, next_labels=(nxt.label,))
-        target = ListingPage(response.url, response.text, replace(site, listing=listing)).next_page()  # type: ignore[attr-defined]
+        target = ListingPage(response.url, response.text, replace(site, listing=listing)).next_page()
         if isinstance(target, NextPostback):
             yield scrapy.Request(target.url, self.parse_generic, method=target.method, headers=list(target.headers),
                                  body=target.body, errback=self.on_error,  # type: ignore[attr-defined]

@@ -50,6 +50,11 @@ LISTING_PRIORITY = -10
 
 class PortalSpider(WaybackMixin, GenericCrawlMixin, scrapy.Spider):
     name = "portal"
+    # Set by from_crawler, from the settings and the archive.
+    allowed_domains: list[str]
+    max_pages: int
+    policy: IncrementalPolicy
+    state: CrawlState
 
     def __init__(self, site: str | None = None, start_url: str | None = None, full: str = "0",
                  **kwargs: Any) -> None:

@@ -238,7 +238,7 @@ class WaybackMixin:
                     for scheduled in self._wayback_schedule(site, complete=False):  # what was listed
                         yield scheduled
             return
-        captures, resume = parse_cdx(response.text)  # type: ignore[attr-defined]
+        captures, resume = parse_cdx(response.text)
         if self.wayback_generic:
             self._wayback_collect(site, captures)
             if resume:
@@ -292,7 +292,7 @@ class WaybackMixin:
             self.crawler.stats.inc_value(f"portal/{site.slug}/wayback/truncated")
             yield self._failure(site, response.url, "extract", "truncated_capture", response.status)  # type: ignore[attr-defined]
             return
-        article = ArticlePage(original, page.text, site)  # type: ignore[attr-defined]
+        article = ArticlePage(original, page.text, site)
         reason = article.validate()
         if reason is not None:
             self.crawler.stats.inc_value(f"portal/{site.slug}/skipped/{reason}")
@@ -504,7 +504,7 @@ class WaybackMixin:
             return
         generic: GenericPage | None = None
         try:
-            generic = GenericPage(page_url, page.text, now=datetime.fromisoformat(captured_at))  # type: ignore[attr-defined]
+            generic = GenericPage(page_url, page.text, now=datetime.fromisoformat(captured_at))
             verdict = generic.verdict
         except Exception as exc:  # noqa: BLE001 - a page nobody foresaw (or a bug): keep it, say so, go on
             yield raw("error")
