@@ -51,9 +51,10 @@ for _path in (str(ROOT), str(BENCH)):
     if _path not in sys.path:
         sys.path.insert(0, _path)
 
-from sample_portal import SamplePortal  # noqa: E402
 from runner import Run, check_crawl, describe, fastest, fmt_rate, reextract_rate, run_floor, run_project  # noqa: E402
 from static_site import StaticServer, exit_on_sigterm, render_sample_portal  # noqa: E402
+
+from sample_portal import SamplePortal  # noqa: E402
 
 
 def count(db: Path, sql: str) -> int:

@@ -17,7 +17,7 @@ import random
 import sys
 import time
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -83,7 +83,7 @@ LAYOUTS: list[Callable[[datetime, random.Random], str]] = [
     lambda v, r: f"{r.randint(1, 30)} ngày trước",
     lambda v, r: f"Cập nhật lúc: {v:%H:%M} - {dmy(v)} Lượt xem: {r.randint(1, 999)}",  # seed article
     # Forms seen on portal pages after the catalogue was written.
-    lambda v, r: f"({v.astimezone(timezone.utc):%Y-%m-%dT%H:%M:%S}.000Z)",  # SharePoint, UTC
+    lambda v, r: f"({v.astimezone(UTC):%Y-%m-%dT%H:%M:%S}.000Z)",  # SharePoint, UTC
     lambda v, r: f"Tháng {MONTH_WORDS[v.month - 1]} {v.day}, {v.year}, {v:%H:%M}",  # WordPress F j, Y
     lambda v, r: f"{v.day} Tháng {MONTH_WORDS[v.month - 1]}, {v.year}",  # WordPress j F, Y
     lambda v, r: f"{v:%d/%m/%y %H:%M}",  # two-digit year

@@ -47,11 +47,12 @@ import sqlite3
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
 from statistics import median
-from typing import Any, Callable
+from typing import Any
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -218,16 +219,15 @@ def real_pages(folder: Path) -> list[tuple[str, str, str]]:
 
 def write_warc(path: Path, site_dir: Path, portal: MegaMenuPortal, n: int, seed: int = 11) -> int:
     """A gzipped WARC of `n` mega-menu pages of every kind, in proportion, at WARC_HOST."""
+    from static_site import file_for
     from warcio.statusandheaders import StatusAndHeaders
     from warcio.warcwriter import WARCWriter
-
-    from static_site import file_for
 
     rng = random.Random(seed)
     every = ["/", *(portal.listing_path(c, k) for c in portal.by_category for k in range(1, portal.pages_of(c) + 1)),
              *(p.path for p in portal.others), *(s.path for s in portal.stories)]
     chosen = rng.sample(every, min(n, len(every)))
-    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     with path.open("wb") as out:
         writer = WARCWriter(out, gzip=True)
         writer.write_record(writer.create_warcinfo_record(path.name, {"software": "bench/bench_generic.py"}))

@@ -45,11 +45,11 @@ from datasette.utils import escape_fts  # noqa: E402
 
 from crawler.items import ArticleItem  # noqa: E402
 from datasette_plugins.archive_connections import tune  # noqa: E402
-from sample_portal import SamplePortal  # noqa: E402
-from sample_portal.corpus import article_truth  # noqa: E402
+from pipelines.rows import article_row  # noqa: E402
 from pipelines.schema import open_archive  # noqa: E402
 from pipelines.search import EXACT_FTS_TABLE, FTS_TABLE  # noqa: E402
-from pipelines.rows import article_row  # noqa: E402
+from sample_portal import SamplePortal  # noqa: E402
+from sample_portal.corpus import article_truth  # noqa: E402
 
 META = json.loads((REPO_ROOT / "datasette_meta.json").read_text(encoding="utf-8"))
 QUERIES = META["databases"]["archive"]["queries"]

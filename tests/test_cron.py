@@ -16,8 +16,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from sample_portal.demo import crawl_command
 from sample_portal import SamplePortal, SamplePortalServer, ground_truth
+from sample_portal.demo import crawl_command
 from tests.conftest import REPO_ROOT
 
 CATEGORIES = 4

@@ -20,11 +20,11 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from sample_portal.demo import crawl_command
 from crawler.profiles import load_families
-from sample_portal import SamplePortalServer, ground_truth_for
-from sample_portal.server import RequestRecord
 from crawler.sites import load_registry
+from sample_portal import SamplePortalServer, ground_truth_for
+from sample_portal.demo import crawl_command
+from sample_portal.server import RequestRecord
 from tests.conftest import REPO_ROOT
 
 FAMILY_SITES = ("sample-hatinh", "sample-nukeviet")

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from sample_portal.demo import crawl_command
-from sample_portal import SamplePortalServer
 from pipelines.schema import open_archive
+from sample_portal import SamplePortalServer
+from sample_portal.demo import crawl_command
 from tests.conftest import REPO_ROOT
 from tests.test_crawl_e2e import rows
 

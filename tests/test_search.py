@@ -22,13 +22,13 @@ import pytest
 from datasette.app import Datasette
 from sqlite_utils import Database
 
-from sample_portal.demo import crawl_command
 from crawler.items import ArticleItem
-from sample_portal import SamplePortalServer, ground_truth
 from pipelines.normalize import fold_for_search
 from pipelines.rows import article_row
 from pipelines.schema import migrations, open_archive
 from pipelines.search import EXACT_FTS_TABLE, FTS_TABLE, search_migrations, search_text
+from sample_portal import SamplePortalServer, ground_truth
+from sample_portal.demo import crawl_command
 from tests.conftest import REPO_ROOT
 
 META = json.loads((REPO_ROOT / "datasette_meta.json").read_text(encoding="utf-8"))

@@ -7,10 +7,10 @@ it shares: its lines, layout, metadata, links and pager. Pure, and computed lazi
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
-from typing import Callable
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 from lxml import etree

@@ -17,8 +17,8 @@ the page is a listing. A next label that several anchors of the page carry to di
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urldefrag, urljoin
 
@@ -27,7 +27,8 @@ from parsel import Selector
 from crawler.generic.urls import is_page_variant, page_number, same_site, trap_reason
 from crawler.pages.listing import POSTBACK_RE
 from pipelines import vocab
-from pipelines.normalize import clean_text, fold_for_search as _fold
+from pipelines.normalize import clean_text
+from pipelines.normalize import fold_for_search as _fold
 
 _NUMBER = re.compile(r"^\[?\s?(\d{1,4})\s?\]?$")
 _CALENDAR_TARGET = re.compile(r"calendar|lich|date|ngay", re.IGNORECASE)

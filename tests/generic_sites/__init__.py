@@ -24,8 +24,8 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sample_portal.demo import LOCAL_ONLY_SETTINGS
 from sample_portal import SamplePortal, SamplePortalServer
+from sample_portal.demo import LOCAL_ONLY_SETTINGS
 from tests.generic_sites.aspnet_legacy import AspNetLegacySite
 from tests.generic_sites.base import PortalSite
 from tests.generic_sites.dnn import DnnSite
