@@ -14,6 +14,7 @@ import json
 import os
 import re
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -57,15 +58,25 @@ def announced_big_page() -> Reply:
 
 
 def run_measured(cmd: list[str], tmp_path: Path) -> tuple[int, str, int]:
-    """Run `cmd`; its exit code, stderr and peak resident memory in MB (that child's own, by wait4)."""
+    """Run `cmd`; its exit code, stderr and peak resident memory in MB.
+
+    The peak is the kernel's high-water mark of the crawl's own address space (`VmHWM` in
+    /proc/PID/status), read until the process ends. Not `ru_maxrss`: Linux carries the
+    pre-exec peak across `execve`, so a child forked from a large test process (a long pytest
+    session) would report the parent's memory as its own."""
     err_path = tmp_path / "stderr.txt"
+    peak_kib = 0
     with open(err_path, "w") as err, open(os.devnull, "w") as out:
         proc = subprocess.Popen(cmd, cwd=REPO_ROOT, stdout=out, stderr=err)
-        try:
-            _, status, usage = os.wait4(proc.pid, 0)  # the child's own getrusage(RUSAGE_CHILDREN) figures
-        finally:
-            proc.returncode = 0  # reaped by wait4: keep Popen from waiting again
-    return os.waitstatus_to_exitcode(status), err_path.read_text(), usage.ru_maxrss // 1024  # KiB on Linux
+        status = Path(f"/proc/{proc.pid}/status")
+        while proc.poll() is None:
+            try:
+                fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
+                peak_kib = max(peak_kib, int(fields.get("VmHWM", "0 kB").split()[0]))
+            except (OSError, ValueError):
+                pass  # the process is ending
+            time.sleep(0.02)
+    return proc.returncode, err_path.read_text(), peak_kib // 1024
 
 
 def test_pages_over_the_size_limit_are_abandoned_and_recorded(tmp_path: Path) -> None:
