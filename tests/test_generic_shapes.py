@@ -140,3 +140,10 @@ def test_a_table_of_documents_with_dates_is_not_an_article() -> None:
              f'<th>Ngày ban hành</th><th>Trích yếu</th></tr>{rows}</table>{RELATED}</div>',
              url="http://huyen.example.gov.vn/chi-dao-dieu-hanh/van-ban.html")
     assert p.verdict.kind != ARTICLE, p.verdict
+
+
+def test_an_undated_static_page_reached_from_a_list_and_followed_by_news_is_not_an_article() -> None:
+    referrer = Link("http://huyen.example.gov.vn/chuyen-de/bau-cu.html", "Bầu cử đại biểu Quốc hội và HĐND", True)
+    p = page(f'<div class="content"><h1>Bầu cử đại biểu Quốc hội và HĐND</h1>{PARAGRAPHS}{RELATED}</div>',
+             url="http://huyen.example.gov.vn/chuyen-de/bau-cu.html", referrer=referrer)
+    assert p.verdict.kind != ARTICLE, p.verdict  # an article that shows no date needs a sign of its own

@@ -39,6 +39,7 @@ MIN_LIST_HEADLINES = 4
 MAX_INNER_META = 2  # date lines inside the text: the items of a listing, not one article
 MAX_INNER_LINKS = 3
 MIN_UNDATED_EVIDENCE = 2
+OWN_SIGNS = frozenset({"date_slot", "views", "byline", "type"})
 EMPTY_DATE_SLOT = re.compile(r"\(\s*\)\s*$")
 
 
@@ -106,7 +107,10 @@ def _undated_article(page: PageDocument, evidence: list[str]) -> bool:
     layout = page.layout
     if layout.title is None or layout.title_kind == "bold" or layout.body_chars < MIN_BODY_CHARS:
         return False
-    return len([e for e in evidence if e != "date"]) >= MIN_UNDATED_EVIDENCE
+    signs = [e for e in evidence if e != "date"]
+    # Two signs, one of them the page's own (an empty date slot, views, a byline, an article
+    # type): where a page was linked from and what follows it are shared by static pages too.
+    return len(signs) >= MIN_UNDATED_EVIDENCE and bool(OWN_SIGNS.intersection(signs))
 
 
 def article_evidence(page: PageDocument, fields: ArticleFields) -> list[str]:

@@ -74,7 +74,8 @@ class PageDocument:
         """Every followable link, in page order: anchors, image-map areas and (i)frames, whose
         pages old portals show their content in; javascript:, mailto: and fragments left out.
         Read from lxml directly, each distinct href resolved once: a mega-menu repeats hundreds."""
-        headlines = {line.href for line in self.lines if line.href and is_headline_link(line)}
+        # Headlines of the page's own lists, not of its menus and side boxes.
+        headlines = {line.href for line in self.lines if line.href and not line.chrome and is_headline_link(line)}
         resolve = link_resolver(self.base_url)
         out: list[Link] = []
         for anchor in self.sel.root.iter("a", "area", "iframe", "frame"):
