@@ -32,8 +32,8 @@ from urllib.parse import parse_qsl, quote, unquote_to_bytes, urlencode, urlsplit
 DEFAULT_DOCUMENTS = ("default.aspx", "default.asp", "default.htm", "default.html", "index.html", "index.htm",
                      "index.php", "index.asp", "index.aspx", "index.jsp")
 # Parameters that never identify a page: campaign tracking and server sessions (the same lists as
-# generic mode's URL canonicalization, crawler/generic/urls.py, kept here so that this bottom
-# layer imports nothing of the crawler).
+# generic mode's URL canonicalization, crawler/generic/urls.py, which imports them from here: this
+# bottom layer imports nothing of the crawler).
 TRACKING_PARAMS = frozenset({
     "fbclid", "gclid", "dclid", "msclkid", "yclid", "zarsrc", "_ga", "_gl", "mc_cid", "mc_eid", "ref",
     "refid", "cmpid", "igshid", "spm",

@@ -13,13 +13,10 @@ import re
 from functools import lru_cache
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
-TRACKING_PARAMS = frozenset({
-    "fbclid", "gclid", "dclid", "msclkid", "yclid", "zarsrc", "_ga", "_gl", "mc_cid", "mc_eid", "ref",
-    "refid", "cmpid", "igshid", "spm",
-})
-SESSION_PARAMS = frozenset({"sid", "sessionid", "session_id", "phpsessid", "jsessionid", "aspsessionid", "cfid",
-                            "cftoken", "sess", "s_id"})
-_SESSION_PATH = re.compile(r";jsessionid=[^/?#]*|/\([A-Za-z]\([^)]*\)\)", re.IGNORECASE)
+from pipelines.identity import SESSION_IN_PATH, SESSION_PARAMS, TRACKING_PARAMS
+
+# Tracking and session parameters, and sessions in paths: one list, shared with article keys.
+_SESSION_PATH = SESSION_IN_PATH
 # Parameters whose value re-sorts or filters a list that is already crawled in its default order.
 SORT_FILTER_PARAMS = re.compile(
     r"^(?:sort|sortby|sort_by|sortorder|order|orderby|order_by|dir|direction|filter|filters|viewmode|limit"
