@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import socket
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -44,3 +45,22 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if item.module is not None and item.module.__name__.rsplit(".", 1)[-1] in E2E_MODULES:
             item.add_marker(pytest.mark.e2e)
+
+
+def rows(db: Path | str, sql: str, params: tuple | list = ()) -> list[dict[str, Any]]:
+    """The rows of a query on an archive file, as dicts (the connection closed after)."""
+    conn = sqlite3.connect(db)
+    conn.row_factory = sqlite3.Row
+    try:
+        return [dict(r) for r in conn.execute(sql, params)]
+    finally:
+        conn.close()
+
+
+def query(db: Path | str, sql: str, params: tuple | list = ()) -> list[tuple]:
+    """The rows of a query on an archive file, as tuples (the connection closed after)."""
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.close()

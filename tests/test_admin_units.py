@@ -32,7 +32,7 @@ from pipelines.search import search_migrations
 from pipelines.storage import ArchiveWriter
 from pipelines.units import ARTICLE_TAG_COLUMNS, heading_text, refresh_admin_tables, write_site_rows
 from sample_portal import SamplePortalServer
-from tests.conftest import REPO_ROOT
+from tests.conftest import REPO_ROOT, rows
 from tests.generic_sites import generic_crawl_command
 from tests.test_search import META, crawl_sample_archive, datasette_json, sample_truth
 from vnadmin import crosswalk_rows, data_version
@@ -45,13 +45,6 @@ NOW = "2026-11-28T10:00:00+07:00"
 DASHBOARD = META["plugins"]["datasette-dashboards"]["archive"]
 
 
-def rows(db: Path, sql: str, params: tuple | list = ()) -> list[dict[str, Any]]:
-    conn = sqlite3.connect(db)
-    conn.row_factory = sqlite3.Row
-    try:
-        return [dict(r) for r in conn.execute(sql, params)]
-    finally:
-        conn.close()
 
 
 def run(db: Path, name: str, **params: str) -> list[dict[str, Any]]:

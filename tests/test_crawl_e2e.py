@@ -13,7 +13,7 @@ import pytest
 
 from sample_portal import SamplePortalServer, ground_truth
 from sample_portal.demo import crawl_command
-from tests.conftest import REPO_ROOT
+from tests.conftest import REPO_ROOT, rows
 
 COMPARED = ("title", "summary", "body_text", "authors", "category", "published_at", "published_date",
             "date_raw", "view_count", "views_raw")
@@ -25,13 +25,6 @@ def crawl(base_url: str, db: Path, *extra: str, site: str = "sample", full: bool
     return subprocess.run(cmd, cwd=REPO_ROOT, capture_output=True, text=True, timeout=240)
 
 
-def rows(db: Path, sql: str, params: tuple = ()) -> list[dict]:
-    conn = sqlite3.connect(db)
-    conn.row_factory = sqlite3.Row
-    try:
-        return [dict(r) for r in conn.execute(sql, params)]
-    finally:
-        conn.close()
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ import pytest
 
 from sample_portal import SamplePortal, SamplePortalServer, ground_truth
 from sample_portal.demo import crawl_command
-from tests.conftest import REPO_ROOT
+from tests.conftest import REPO_ROOT, query
 
 CATEGORIES = 4
 # Columns that must be identical whatever the history of runs that built the archive.
@@ -36,12 +36,6 @@ def start(base: str, db: Path, *extra: str) -> subprocess.Popen[str]:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def query(db: Path, sql: str, params: tuple = ()) -> list[tuple]:
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(sql, params).fetchall()
-    finally:
-        conn.close()
 
 
 def content(db: Path) -> list[tuple]:

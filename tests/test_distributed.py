@@ -33,7 +33,7 @@ import pytest
 from crawler import settings as project_settings
 from crawler.distributed import codec
 from sample_portal import Fault, SamplePortalServer
-from tests.conftest import REPO_ROOT
+from tests.conftest import REPO_ROOT, query
 
 REDIS_SERVER = shutil.which("redis-server")
 NO_REDIS = ("redis-server is not installed (Debian package redis-server; .ci/run installs it): "
@@ -219,12 +219,6 @@ def wait(procs: list[subprocess.Popen[str]], setup: Setup, timeout: float = 90) 
     return codes
 
 
-def query(db: Path, sql: str, params: tuple = ()) -> list[tuple]:
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(sql, params).fetchall()
-    finally:
-        conn.close()
 
 
 def content(db: Path) -> list[tuple]:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import html
 import json
 import re
-import sqlite3
 import subprocess
 import threading
 from collections.abc import Callable, Iterator
@@ -29,7 +28,7 @@ import pytest
 
 from crawler.generic import GenericPage
 from crawler.generic.pagination import find_pager
-from tests.conftest import REPO_ROOT
+from tests.conftest import REPO_ROOT, query
 from tests.generic_sites import generic_crawl_command
 from tests.generic_sites.base import corpus_articles
 
@@ -231,12 +230,6 @@ def crawl(start_url: str, db: Path, *extra: str) -> subprocess.CompletedProcess[
                           text=True, timeout=300)
 
 
-def query(db: Path, sql: str) -> list[tuple]:
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
 
 
 # --- pure: which anchors are next-page links ------------------------------------------------------

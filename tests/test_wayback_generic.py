@@ -40,6 +40,7 @@ from pipelines.identity import article_key
 from pipelines.normalize import VN_TZ
 from sample_portal.demo import LOCAL_ONLY_SETTINGS
 from tests.conftest import REPO_ROOT
+from tests.conftest import rows as query
 from tests.generic_sites.base import Story, clean, corpus_articles, encode_cp1258, esc
 from tests.test_wayback import FakeWayback
 
@@ -394,13 +395,6 @@ def recover(holdings: Holdings, db: Path, *extra: str) -> tuple[subprocess.Compl
     return result, fake.requests[before:]
 
 
-def query(db: Path, sql: str, params: tuple = ()) -> list[dict]:
-    conn = sqlite3.connect(db)
-    conn.row_factory = sqlite3.Row
-    try:
-        return [dict(r) for r in conn.execute(sql, params)]
-    finally:
-        conn.close()
 
 
 @pytest.fixture(scope="module")
