@@ -18,7 +18,7 @@ from datetime import datetime
 from crawler.generic import extract_article
 from crawler.generic.profile import generic_profile
 from crawler.items import ArticleFields
-from crawler.pages.archived import has_wayback_trace, original_url, unwayback
+from crawler.pages.archived import original_url, unwayback
 from crawler.pages.article import ArticlePage
 from crawler.profiles.model import SiteProfile
 
@@ -31,8 +31,7 @@ class PageReader:
         """Fields of a page with today's extractor, or None and the reason it is no article.
         `profile` None: generic mode (`fetched_at` is the "now" its header-clock check needs)."""
         url = original_url(url)
-        if has_wayback_trace(html):
-            html = unwayback(html)
+        html = unwayback(html)  # unchanged unless the page carries the Wayback's additions
         if profile is None:
             verdict, fields = extract_article(url, html, now=datetime.fromisoformat(fetched_at))
             return fields, verdict.reason
