@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from crawler.generic import GenericPage, canonicalize_url, same_site, trap_reason
-from crawler.generic.pagination import current_page, find_pager, next_link
+from crawler.generic.pagination import current_page, next_link
 from crawler.generic.profile import generic_profile, generic_slug
 from crawler.generic.urls import article_url_hint, is_home_url, page_number
 from crawler.profiles import ProfileError
@@ -87,7 +87,7 @@ def test_calendar_postbacks_are_not_a_pager() -> None:
     html = ("<html><body><form id='f'><table id='Calendar1'><tr>"
             + "".join(f"<td><a href=\"javascript:__doPostBack('ctl00$Calendar1','{8470 + d}')\">{d}</a></td>" for d in (1, 2, 3))
             + "</tr></table></form></body></html>")
-    assert find_pager(GenericPage("https://x.gov.vn/a.aspx", html).sel, "https://x.gov.vn/a.aspx").links == ()
+    assert GenericPage("https://x.gov.vn/a.aspx", html).pager.links == ()
 
 
 @pytest.mark.parametrize(("url", "reason"), [

@@ -245,7 +245,7 @@ def teasers(more: str) -> str:
 
 def pager_of(body: str, head: str = "", more: str = "Chi tiết") -> tuple[list[str], list[str]]:
     page = GenericPage(URL, f"<html><head><title>Tin tức</title>{head}</head><body>{teasers(more)}{body}</body></html>")
-    pager = find_pager(page.sel, URL)
+    pager = find_pager(page.root, page.text.anchors, URL)
     return [link.url for link in pager.links if link.url], [link.url for link in pager.follow]
 
 

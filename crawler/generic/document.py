@@ -8,9 +8,9 @@ it shares: its lines, layout, metadata, links and pager. Pure, and computed lazi
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
-from functools import cached_property
+from functools import cached_property, lru_cache
+from typing import NamedTuple
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 from lxml import etree
@@ -18,18 +18,22 @@ from parsel import Selector
 from parsel.selector import create_root_node
 
 from crawler.generic.layout import Layout, analyse_layout, is_headline_link
-from crawler.generic.lines import Line, page_lines
+from crawler.generic.lines import Line, PageText, read_page
 from crawler.generic.pagination import Pager, find_pager
 from crawler.generic.structured import Structured
 
 
-@dataclass(frozen=True)
-class Link:
-    """An anchor of the page: absolute URL (no fragment), text, and whether it is a headline."""
+class Link(NamedTuple):
+    """An anchor of the page: absolute URL (no fragment), text, and whether it is a headline.
+    (A named tuple: a mega-menu page makes hundreds, and a frozen dataclass is slow to build.)"""
 
     url: str
     text: str
     headline: bool
+
+
+# Compiled once (parsel's css() compiles its query on every call and wraps every result).
+_BASE_HREF = etree.XPath("//base/@href", smart_strings=False)
 
 
 class PageDocument:
@@ -44,15 +48,25 @@ class PageDocument:
         # A plain lxml tree, not lxml.html's: the html flavour looks up a Python class for every
         # element the walks touch (a quarter of extraction time on portal pages), and nothing
         # here needs its extra methods. Parsed as parsel would (recovering, huge trees allowed).
-        self.sel = Selector(root=create_root_node(html, etree.HTMLParser, base_url=url), type="html", base_url=url)
+        self.root = create_root_node(html, etree.HTMLParser, base_url=url)
+
+    @cached_property
+    def sel(self) -> Selector:
+        """The page as a parsel selector, for callers that query it with CSS."""
+        return Selector(root=self.root, type="html", base_url=self.url)
+
+    @cached_property
+    def text(self) -> PageText:
+        """The page read once: its lines and its link elements."""
+        return read_page(self.root)
 
     @cached_property
     def structured(self) -> Structured:
-        return Structured.read(self.sel)
+        return Structured.read(self.root)
 
-    @cached_property
+    @property
     def lines(self) -> list[Line]:
-        return page_lines(self.sel.root)
+        return self.text.lines
 
     @cached_property
     def layout(self) -> Layout:
@@ -61,55 +75,86 @@ class PageDocument:
 
     @cached_property
     def pager(self) -> Pager:
-        return find_pager(self.sel, self.base_url)
+        return find_pager(self.root, self.text.anchors, self.base_url)
 
     @cached_property
     def base_url(self) -> str:
         """What relative links resolve against: the page URL, or its <base href>."""
-        base = self.sel.css("base::attr(href)").get()
+        bases = _BASE_HREF(self.root)
+        base = bases[0] if bases else None
         return urljoin(self.url, base.strip()) if base and base.strip() else self.url
 
     @cached_property
     def links(self) -> list[Link]:
         """Every followable link, in page order: anchors, image-map areas and (i)frames, whose
         pages old portals show their content in; javascript:, mailto: and fragments left out.
-        Read from lxml directly, each distinct href resolved once: a mega-menu repeats hundreds."""
+        Read from the anchors the line walk collected, each distinct href resolved once: a
+        mega-menu repeats hundreds."""
         # Headlines of the page's own lists, not of its menus and side boxes.
         headlines = {line.href for line in self.lines if line.href and not line.chrome and is_headline_link(line)}
         resolve = link_resolver(self.base_url)
         out: list[Link] = []
-        for anchor in self.sel.root.iter("a", "area", "iframe", "frame"):
-            href = (anchor.get("href") if anchor.tag in ("a", "area") else anchor.get("src")) or ""
-            href = href.strip()
-            if not href or href[0] == "#" or href[:11].lower().startswith(("javascript:", "mailto:", "tel:")):
+        for anchor in self.text.anchors:
+            element = anchor.element
+            tag = element.tag
+            raw = element.get("href") if tag == "a" or tag == "area" else element.get("src")
+            if not raw:
                 continue
-            url = resolve(href)
-            # Whitespace collapsed only: NFC and the rest of clean_text are for stored text, and
-            # the anchors of a mega-menu are many.
-            out.append(Link(url, " ".join(" ".join(anchor.itertext()).split()), href in headlines))
+            target = resolve(raw)
+            if target is None:
+                continue
+            pieces = anchor.texts()
+            text = _collapse(pieces[0] if len(pieces) == 1 else " ".join(pieces))
+            out.append(Link(target[0], text, target[1] in headlines))
         return out
 
 
-def link_resolver(base_url: str) -> Callable[[str], str]:
-    """A function resolving a page's hrefs against `base_url` (fragments dropped): urljoin's
-    answer, with the shapes that make up most of a portal's links (root-relative paths, absolute
-    http(s) URLs without dot segments) resolved by string operations, and each href once."""
+@lru_cache(maxsize=16384)  # a site's menus repeat the same link texts on every page; pure
+def _collapse(text: str) -> str:
+    """Whitespace collapsed only: NFC and the rest of clean_text are for stored text, and the
+    anchors of a mega-menu are many."""
+    return " ".join(text.split())
+
+
+def link_resolver(base_url: str) -> Callable[[str], tuple[str, str] | None]:
+    """A function taking an href as written and giving the absolute URL it leads to (fragment
+    dropped) and the href stripped, or None for no link (empty, a fragment, ``javascript:``,
+    ``mailto:``, ``tel:``). Each href of a page is resolved once (a mega-menu repeats hundreds),
+    and the shapes that make up most of a portal's links (root-relative paths, absolute http(s)
+    URLs without dot segments) once per site (`_resolve_on_site`)."""
     parts = urlsplit(base_url)
     origin = f"{parts.scheme}://{parts.netloc}"
-    done: dict[str, str] = {}
+    done: dict[str, tuple[str, str] | None] = {}
 
-    def resolve(href: str) -> str:
-        url = done.get(href)
-        if url is None:
-            if "/." in href or "\\" in href:
-                url = urljoin(base_url, href)  # dot segments, backslashes: the full algorithm
-            elif href[0] == "/" and href[1:2] != "/":
-                url = origin + href
-            elif href[:7].lower() == "http://" or href[:8].lower() == "https://":
-                url = href
-            else:
+    def resolve(raw: str) -> tuple[str, str] | None:
+        if raw in done:
+            return done[raw]
+        href = raw.strip()
+        if not href or href[0] == "#" or href[:11].lower().startswith(("javascript:", "mailto:", "tel:")):
+            target = None
+        else:
+            url = _resolve_on_site(origin, href)
+            if url is None:
                 url = urljoin(base_url, href)
-            url = done[href] = urldefrag(url)[0] if "#" in url else url
-        return url
+                url = urldefrag(url)[0] if "#" in url else url
+            target = (url, href)
+        done[raw] = target
+        return target
 
     return resolve
+
+
+@lru_cache(maxsize=65536)  # pure; the hrefs of a site's menus, the same on every page
+def _resolve_on_site(origin: str, href: str) -> str | None:
+    """urljoin's answer for an href whose resolution needs only the site's origin (root-relative,
+    or absolute http(s)), by string operations; None for the others (relative paths, dot
+    segments, backslashes), which need the page's own URL and the full algorithm."""
+    if "/." in href or "\\" in href:
+        return None
+    if href[0] == "/" and href[1:2] != "/":
+        url = origin + href
+    elif href[:7].lower() == "http://" or href[:8].lower() == "https://":
+        url = href
+    else:
+        return None
+    return urldefrag(url)[0] if "#" in url else url

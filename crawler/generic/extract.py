@@ -78,12 +78,16 @@ def extract_fields(page: PageDocument) -> ArticleFields:
     return out
 
 
+_CANONICAL = etree.XPath("//link[@rel = 'canonical']/@href", smart_strings=False)
+
+
 def canonical_link(page: PageDocument) -> str:
     """The page's <link rel=canonical> when it names a page of the same site, else its own URL;
     canonical form. Portal themes often put the site's home or the section in every page's
     canonical link (Liferay's ``/guest``): such a link would merge every article into one row."""
     own = canonicalize_url(page.url)
-    href = page.sel.css('link[rel="canonical"]::attr(href)').get()
+    hrefs = _CANONICAL(page.root)
+    href = hrefs[0] if hrefs else None
     if href and href.strip():
         absolute = urljoin(page.url, href.strip())
         if same_site(absolute, page.url) and not _names_a_parent(absolute, page.url):
@@ -311,7 +315,7 @@ def _names_breadcrumb(klass: str, ident: str) -> bool:
 
 def extract_category(page: PageDocument, title: str | None) -> Found:
     skip = {*_CRUMB_SKIP, fold_for_search(title or "")}
-    for node in _CLASSED(page.sel.root):
+    for node in _CLASSED(page.root):
         if not _names_breadcrumb(node.get("class") or "", node.get("id") or ""):
             continue
         steps = [clean_text(" ".join(a.itertext())) for a in node.iter("a")]

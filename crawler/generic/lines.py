@@ -9,10 +9,10 @@ chrome (menus, header, footer, side boxes: by tag, or by class/id words from `vo
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from lxml import etree
 
@@ -29,6 +29,7 @@ _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _CHROME_CANDIDATE_TAGS = vocab.CHROME_TAGS
 # Never visible text: the <head> (its <title> is read as metadata), form fields, scripts...
 _SKIP = SKIP_TAGS | {"head", "title", "meta", "link", "textarea", "input", "map"}
+_CHROME_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "search"})
 
 
 @dataclass(slots=True)
@@ -71,7 +72,7 @@ def is_chrome_element(element: Any) -> bool:
     tag = element.tag if isinstance(element.tag, str) else ""
     if tag in vocab.CHROME_TAGS and not _inside_article(element):
         return True
-    if element.get("role") in ("navigation", "banner", "contentinfo", "complementary", "search"):
+    if element.get("role") in _CHROME_ROLES:
         return True
     if tag in _HEADINGS:
         return False  # "header-title": a heading is chrome only inside chrome
@@ -116,13 +117,38 @@ def _hiding_class(klass: str) -> bool:
     return bool(vocab.HIDDEN_CLASSES.intersection(klass.lower().split()))
 
 
-def page_lines(root: Any) -> list[Line]:
-    """The page's lines in document order (empty lines dropped)."""
+class Anchor(NamedTuple):
+    """A link element of the page (``a``, ``area``, ``iframe``, ``frame``), met by the same walk
+    as the lines: its element and its text runs as ``itertext()`` yields them, or None when the
+    walk did not read them all (a script or hidden block inside it, an iframe's fallback)."""
+
+    element: Any
+    pieces: tuple[str, ...] | None
+
+    def texts(self) -> Sequence[str]:
+        return self.pieces if self.pieces is not None else list(self.element.itertext())
+
+
+@dataclass(slots=True)
+class PageText:
+    """What one walk of the page yields: its lines, and its link elements in document order."""
+
+    lines: list[Line]
+    anchors: list[Anchor]
+
+
+def read_page(root: Any) -> PageText:
+    """The page's lines in document order (empty lines dropped) and its link elements."""
     builder = _Builder()
     builder.walk(root)
     builder.flush()
     _release_misnamed_chrome(builder.lines, builder.chrome_of)
-    return builder.lines
+    return PageText(builder.lines, builder.anchors)
+
+
+def page_lines(root: Any) -> list[Line]:
+    """The page's lines in document order (empty lines dropped)."""
+    return read_page(root).lines
 
 
 # A chrome-by-class element holding at least this share of the page's prose is the page's main
@@ -162,12 +188,39 @@ def _class_chrome_only(element: Any) -> bool:
     tag = element.tag if isinstance(element.tag, str) else ""
     if tag in vocab.CHROME_TAGS and not _inside_article(element):
         return False
-    return element.get("role") not in ("navigation", "banner", "contentinfo", "complementary", "search")
+    return element.get("role") not in _CHROME_ROLES
+
+
+_ANCHOR_TAGS = ("a", "area", "iframe", "frame")
+# What a tag alone says, as bits looked up once per element (one dict lookup, not five set tests).
+_F_SKIP, _F_BLOCK, _F_BOLD, _F_ANCHOR, _F_CHROME_TAG = 1, 2, 4, 8, 16
+_TAG_FLAGS: dict[str, int] = {}
+for _tags, _flag in ((_SKIP, _F_SKIP), (BLOCK_TAGS, _F_BLOCK), (_BOLD_TAGS, _F_BOLD), (_ANCHOR_TAGS, _F_ANCHOR),
+                     (_CHROME_CANDIDATE_TAGS, _F_CHROME_TAG)):
+    for _tag in _tags:
+        _TAG_FLAGS[_tag] = _TAG_FLAGS.get(_tag, 0) | _flag
+# What an element's attributes say (see `_attribute_verdict`).
+_F_HIDDEN, _F_CHROME = 1, 2  # and _F_BOLD: a bold style
+
+
+@lru_cache(maxsize=16384)  # a site's pages repeat the same few hundred attribute sets; pure
+def _attribute_verdict(tag: str, klass: str | None, ident: str | None, role: str | None, style: str | None,
+                       hidden: bool) -> int:
+    """Bits: hidden (`is_hidden`), chrome by role or class/id words (`is_chrome_element` without
+    its tag rule, which needs the element's ancestors), bold by style."""
+    if hidden or (style and _HIDDEN_STYLE.search(style)) or (klass and _hiding_class(klass)):
+        return _F_HIDDEN
+    verdict = 0
+    if role in _CHROME_ROLES or (tag not in _HEADINGS and (klass or ident) and _chrome_words(klass or "", ident or "")):
+        verdict |= _F_CHROME
+    if style and _BOLD_STYLE.search(style):
+        verdict |= _F_BOLD
+    return verdict
 
 
 class _Builder:
-    """Collects text runs into lines while walking the tree once, without recursion (pages nest
-    thousands of unclosed ``<font>`` tags deep)."""
+    """Collects text runs into lines, and the page's link elements with their text, while walking
+    the tree once, without recursion (pages nest thousands of unclosed ``<font>`` tags deep)."""
 
     def __init__(self) -> None:
         self.lines: list[Line] = []
@@ -176,6 +229,7 @@ class _Builder:
         self.chrome: tuple[Any, ...] = ()
         self.hrefs: list[str] = []
         self.chrome_of: dict[int, tuple[Any, ...]] = {}  # line index -> the chrome elements above it
+        self.anchors: list[Anchor] = []
 
     def walk(self, root: Any) -> None:
         # lxml's iterwalk runs the tree walk in C, with no recursion: "start" reads an element's
@@ -184,47 +238,69 @@ class _Builder:
         # that owns the text, link, bold, chrome ancestors) is kept in locals and stacked per
         # element: this loop runs for every element of every page, so it is written for speed
         # (attributes are read only from elements that have some; text runs appended inline).
+        # Link elements are collected on the way, with the text runs read inside them (`Anchor`):
+        # the pager and the link list need those, and reading them again was a second walk.
         owner: Any = root
         link = bold = False
         chrome: tuple[Any, ...] = ()
         stack: list[tuple[Any, bool, bool, tuple[Any, ...]]] = []
-        parts, hrefs, flush = self.parts, self.hrefs, self.flush
+        parts, hrefs, flush, anchors = self.parts, self.hrefs, self.flush, self.anchors
+        # The open link elements: [element, its slot in `anchors`, where its runs start in `runs`,
+        # whether the walk read all its text]; `runs`: the text runs read inside any of them.
+        open_anchors: list[list[Any]] = []
+        runs: list[str] = []
         walker = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
         skipped = None
         for event, node in walker:
             if event == "start":
                 stack.append((owner, link, bold, chrome))
                 tag = node.tag
-                if tag in _SKIP:
-                    walker.skip_subtree()  # scripts, forms' widgets: only their tails count
-                    skipped = node
-                    continue
-                if node.keys():
-                    get = node.get
-                    klass, style = get("class"), get("style")
-                    if (klass or style or get("hidden") is not None) and is_hidden(node):
-                        walker.skip_subtree()  # hidden blocks: only their tails count
-                        skipped = node
-                        continue
-                    if (klass or get("id") or get("role") or tag in _CHROME_CANDIDATE_TAGS) and is_chrome_element(node):
+                flags = _TAG_FLAGS.get(tag, 0)
+                hidden = flags & _F_SKIP
+                if not hidden:
+                    keys = node.keys()
+                    if keys:
+                        get = node.get
+                        verdict = _attribute_verdict(tag, get("class"), get("id"), get("role"), get("style"),
+                                                     "hidden" in keys)
+                        if verdict:
+                            hidden = verdict & _F_HIDDEN
+                            if not hidden:
+                                if verdict & _F_CHROME or flags & _F_CHROME_TAG and not _inside_article(node):
+                                    chrome = (*chrome, node)
+                                if verdict & _F_BOLD:
+                                    bold = True
+                        elif flags & _F_CHROME_TAG and not _inside_article(node):
+                            chrome = (*chrome, node)
+                        if tag == "a" and not hidden:
+                            href = get("href")
+                            if href:
+                                link = True
+                                hrefs.append(href)
+                    elif flags & _F_CHROME_TAG and not _inside_article(node):
                         chrome = (*chrome, node)
-                    if tag == "a":
-                        href = get("href")
-                        if href:
-                            link = True
-                            hrefs.append(href)
-                    if not bold and style and _BOLD_STYLE.search(style):
-                        bold = True
-                elif tag in _CHROME_CANDIDATE_TAGS and is_chrome_element(node):
-                    chrome = (*chrome, node)
-                if tag in BLOCK_TAGS:
+                if hidden:
+                    # Scripts, forms' widgets, hidden blocks: only their tails count as text. Their
+                    # link elements are still the page's (a hidden menu's links lead somewhere).
+                    walker.skip_subtree()
+                    skipped = node
+                    anchors.extend(Anchor(a, None) for a in node.iter(*_ANCHOR_TAGS))
+                    for entry in open_anchors:
+                        entry[3] = False
+                    continue
+                if flags & _F_BLOCK:
                     if parts or hrefs:
                         flush()
                     owner = node
-                if not bold and tag in _BOLD_TAGS:
+                if flags & _F_BOLD:
                     bold = True
+                if flags & _F_ANCHOR:
+                    open_anchors.append([node, len(anchors), len(runs), True])
+                    anchors.append(Anchor(node, None))  # its place in document order; filled at its end
                 text = node.text
                 if text:
+                    if open_anchors:
+                        runs.append(text)
                     if parts:
                         parts.append((text, link, bold))
                     elif text.strip():
@@ -237,10 +313,18 @@ class _Builder:
                     elif (parts or hrefs) and node.tag in BLOCK_TAGS:
                         flush()
                     owner, link, bold, chrome = stack.pop()
+                    if open_anchors and open_anchors[-1][0] is node:
+                        _, slot, first, complete = open_anchors.pop()
+                        if complete:
+                            anchors[slot] = Anchor(node, tuple(runs[first:]))
+                        if not open_anchors:
+                            runs.clear()
                     if node is root:
                         continue
                 tail = node.tail  # a comment's or processing instruction's too: text of the parent
                 if tail:
+                    if open_anchors:
+                        runs.append(tail)
                     if parts:
                         parts.append((tail, link, bold))
                     elif tail.strip():
@@ -250,7 +334,7 @@ class _Builder:
     def flush(self) -> None:
         parts = self.parts
         if parts:
-            text = clean_text("".join(p for p, _, _ in parts))
+            text = clean_text(parts[0][0] if len(parts) == 1 else "".join(p for p, _, _ in parts))
             if text:
                 if self.chrome:
                     self.chrome_of[len(self.lines)] = self.chrome
@@ -260,12 +344,16 @@ class _Builder:
             self.hrefs.clear()
 
     def _line(self, text: str) -> Line:
-        total = sum(len(p.strip()) for p, _, _ in self.parts) or 1
-        linked = sum(len(p.strip()) for p, is_link, _ in self.parts if is_link)
-        bold = sum(len(p.strip()) for p, _, is_bold in self.parts if is_bold)
-        href = self.hrefs[0] if len(self.hrefs) == 1 and linked / total > 0.5 else None
-        return Line(len(self.lines), text, self.owner, linked / total, bold / total, bool(self.chrome), href)
-
+        parts = self.parts
+        if len(parts) == 1:  # most lines: one run of text, all link or none, all bold or none
+            _, in_link, in_bold = parts[0]
+            linked, bold = float(in_link), float(in_bold)
+        else:
+            total = sum(len(p.strip()) for p, _, _ in parts) or 1
+            linked = sum(len(p.strip()) for p, is_link, _ in parts if is_link) / total
+            bold = sum(len(p.strip()) for p, _, is_bold in parts if is_bold) / total
+        href = self.hrefs[0] if len(self.hrefs) == 1 and linked > 0.5 else None
+        return Line(len(self.lines), text, self.owner, linked, bold, bool(self.chrome), href)
 
 
 def ancestors(element: Any, limit: int = 60) -> Iterator[Any]:

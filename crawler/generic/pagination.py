@@ -17,13 +17,15 @@ the page is a listing. A next label that several anchors of the page carry to di
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 from urllib.parse import urldefrag, urljoin
 
-from parsel import Selector
+from lxml import etree
 
+from crawler.generic.lines import Anchor
 from crawler.generic.urls import is_page_variant, page_number, same_site, trap_reason
 from crawler.pages.listing import POSTBACK_RE
 from pipelines import vocab
@@ -46,6 +48,8 @@ _DECORATION = re.compile(rf"^[\s\[\(.…:{_ARROWS}-]+|[\s\]\).…:{_ARROWS}-]+$"
 _NEXT_CLASS = re.compile(r"next", re.IGNORECASE)
 _PAGER_BLOCK = re.compile(r"pag(?:er|ing|ination|es)\b|phantrang|phan-trang|paging", re.IGNORECASE)
 MAX_NEXT_LABEL_WORDS = 4  # a class="next..." anchor with a longer text is a "next article" teaser
+_LINK_REL_NEXT = etree.XPath("//link[contains(concat(' ', normalize-space(translate(@rel, 'NEXT', 'next')), ' '), "
+                             "' next ')]/@href", smart_strings=False)
 
 
 @dataclass(frozen=True)
@@ -82,15 +86,13 @@ def fold_for_search(label: str) -> str:
     return _fold(label)
 
 
-def find_pager(sel: Selector, url: str) -> Pager:
+def find_pager(root: Any, anchors: Sequence[Anchor], url: str) -> Pager:
     """The page's pager: anchors with pager texts that have company or a page-number URL, and
-    lone next-page links."""
-    # lxml elements, not parsel selectors: a mega-menu page has hundreds of anchors, and a
-    # selector (and a css("::text") query) per anchor was most of the pager's time.
+    lone next-page links. `anchors`: the page's link elements as the line walk read them."""
     # Pager labels are short ("2", "Trang sau", "Các tin cũ hơn", "»"): an anchor with a long text
     # (a headline, a menu entry) is never read further.
-    anchors = [(a, label) for a in sel.root.iter("a") if (label := _label(a)) is not None]
-    candidates = [(a, link) for a, label in anchors if (link := _candidate(a, url, label)) is not None]
+    labelled = [(a.element, label) for a in anchors if a.element.tag == "a" and (label := _label(a)) is not None]
+    candidates = [(a, link) for a, label in labelled if (link := _candidate(a, url, label)) is not None]
     # A next label on several anchors to different URLs ("»" after each teaser) reads "read more":
     # such an anchor is no company for others, and needs a real pager anchor beside it.
     targets: dict[str, set[str]] = {}
@@ -112,12 +114,12 @@ def find_pager(sel: Selector, url: str) -> Pager:
                  else any(counts.get(id(b), 0) >= 2 for b in _blocks(anchor))) or _url_says_page(link, url)]
     pager_blocks = tuple(blocks[k] for k, n in counts.items() if n >= 2)
     taken = {link.url for link in links if link.url}
-    follow = tuple(link for link in _lone_next_links(sel, url, anchors, {id(b) for b in pager_blocks})
+    follow = tuple(link for link in _lone_next_links(root, url, labelled, {id(b) for b in pager_blocks})
                    if link.url not in taken)
     return Pager(tuple(links), pager_blocks, follow)
 
 
-def _lone_next_links(sel: Selector, page_url: str, anchors: list[tuple[Any, str]],
+def _lone_next_links(root: Any, page_url: str, anchors: list[tuple[Any, str]],
                      pager_blocks: set[int]) -> list[PagerLink]:
     """Next-page links that need no company: an anchor with a next label that no other anchor of
     the page carries to another URL (or that sits in a pager block), an anchor with
@@ -139,8 +141,7 @@ def _lone_next_links(sel: Selector, page_url: str, anchors: list[tuple[Any, str]
     for signature, label, absolute, in_pager in found:
         if (len(targets[signature]) == 1 or in_pager) and not _same_page(absolute, page_url):
             out.setdefault(absolute, PagerLink(label, "next", None, absolute, None))
-    for href in sel.xpath("//link[contains(concat(' ', normalize-space(translate(@rel, 'NEXT', 'next')), ' '), "
-                          "' next ')]/@href").getall():
+    for href in _LINK_REL_NEXT(root):
         absolute = _plain_target(href, page_url)
         if absolute is not None and not _same_page(absolute, page_url):
             out.setdefault(absolute, PagerLink("", "next", None, absolute, None))
@@ -149,16 +150,26 @@ def _lone_next_links(sel: Selector, page_url: str, anchors: list[tuple[Any, str]
 
 def _next_signatures(anchor: Any, label: str) -> list[str]:
     """Why an anchor may be a next-page link: its label, its ``rel``, its class (or nothing)."""
-    signatures = []
-    folded = fold_for_search(label)
-    if folded in LONE_NEXT_LABELS or _DECORATION.sub("", folded) in LONE_NEXT_LABELS - {""}:
-        signatures.append("label:" + (_DECORATION.sub("", folded) or folded))
-    if "next" in (anchor.get("rel") or "").lower().split():
+    by_label, short = _next_label(label)
+    signatures = [by_label] if by_label else []
+    rel = anchor.get("rel")
+    if rel and "next" in rel.lower().split():
         signatures.append("rel")
-    short = len(folded.split()) <= MAX_NEXT_LABEL_WORDS
-    if short and _NEXT_CLASS.search(anchor.get("class") or ""):
-        signatures.append("class")
+    if short:
+        klass = anchor.get("class")
+        if klass and _NEXT_CLASS.search(klass):
+            signatures.append("class")
     return signatures
+
+
+@lru_cache(maxsize=16384)  # labels repeat on every page of a site; pure
+def _next_label(label: str) -> tuple[str | None, bool]:
+    """The signature a label gives a next-page link ("label:trang sau"), and whether the label is
+    short enough for a ``next`` class to count."""
+    folded = fold_for_search(label)
+    bare = _DECORATION.sub("", folded)
+    by_label = "label:" + (bare or folded) if folded in LONE_NEXT_LABELS or bare in LONE_NEXT_LABELS - {""} else None
+    return by_label, len(folded.split()) <= MAX_NEXT_LABEL_WORDS
 
 
 def _plain_target(href: str | None, page_url: str) -> str | None:
@@ -200,13 +211,22 @@ def next_link(links: list[PagerLink], current: int) -> PagerLink | None:
 MAX_PAGER_LABEL_CHARS = 40
 
 
-def _label(anchor: Any) -> str | None:
-    """What an anchor (an lxml element) shows: its text, else its title or aria-label; None when
-    the text is too long to be a pager's."""
-    raw = "".join(anchor.itertext())
+def _label(anchor: Anchor) -> str | None:
+    """What an anchor shows: its text, else its title or aria-label; None when the text is too
+    long to be a pager's."""
+    pieces = anchor.texts()
+    label = _short_label(pieces[0] if len(pieces) == 1 else "".join(pieces))
+    if label is None or label:
+        return label
+    element = anchor.element
+    return clean_text(element.get("title") or element.get("aria-label") or "")
+
+
+@lru_cache(maxsize=16384)  # menu and pager texts repeat on every page of a site; pure
+def _short_label(raw: str) -> str | None:
     if len(raw) > MAX_PAGER_LABEL_CHARS and len(raw.strip()) > MAX_PAGER_LABEL_CHARS:
         return None
-    return clean_text(raw) or clean_text(anchor.get("title") or anchor.get("aria-label") or "")
+    return clean_text(raw)
 
 
 def _candidate(anchor: Any, page_url: str, label: str) -> PagerLink | None:
@@ -227,13 +247,28 @@ def _candidate(anchor: Any, page_url: str, label: str) -> PagerLink | None:
 
 
 def _kind(label: str, rel_attr: str) -> tuple[str | None, int | None]:
+    rel, number = _label_kind(label)
+    if rel in ("number", "next") or not rel_attr:
+        return rel, number
+    rel_attr = rel_attr.lower()
+    if "next" in rel_attr:  # a rel attribute says next even when the label says otherwise
+        return "next", None
+    if rel is None and "prev" in rel_attr:
+        return "other", None
+    return rel, number
+
+
+@lru_cache(maxsize=16384)  # labels repeat on every page of a site; pure
+def _label_kind(label: str) -> tuple[str | None, int | None]:
+    """What a label makes of an anchor: a page "number" (and which), a "next" or an "other" pager
+    link, or nothing."""
     folded = fold_for_search(label)
     match = _NUMBER.match(folded)
     if match and 0 < int(match.group(1)) < 10000:
         return "number", int(match.group(1))
-    if folded in vocab.NEXT_LABELS or "next" in rel_attr.lower():
+    if folded in vocab.NEXT_LABELS:
         return "next", None
-    if folded in vocab.OTHER_PAGER_LABELS or "prev" in rel_attr.lower():
+    if folded in vocab.OTHER_PAGER_LABELS:
         return "other", None
     return None, None
 

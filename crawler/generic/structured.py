@@ -10,13 +10,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from lxml import etree
 from parsel import Selector
 
-from crawler.pages.html import jsonld_objects
+from crawler.pages.html import jsonld_from_scripts
 from pipelines.normalize import clean_text
 
 Found = tuple[str | None, str | None]  # (value, provenance)
 ARTICLE_TYPES = frozenset({"article", "newsarticle", "blogposting", "reportagenewsarticle", "webpage.article"})
+
+
+# Compiled once: parsel's css() translates and compiles its query on every call, and wraps
+# every result in a Selector; these run on every page of a generic crawl.
+_META = etree.XPath("//meta")
+_TITLE_TEXT = etree.XPath("//title/text()", smart_strings=False)
+_JSONLD = etree.XPath("//script[@type = 'application/ld+json']/text()", smart_strings=False)
 
 
 @dataclass
@@ -26,18 +34,19 @@ class Structured:
     meta: dict[str, str] = field(default_factory=dict)  # lower-cased name/property -> content
     jsonld: list[dict[str, Any]] = field(default_factory=list)
     html_title: str | None = None
-    sel: Selector | None = None
+    root: Any = None  # the page's lxml tree (microdata is read from it when asked)
 
     @classmethod
-    def read(cls, sel: Selector) -> Structured:
+    def read(cls, root: Any) -> Structured:
         meta: dict[str, str] = {}
-        for node in sel.css("meta"):
-            key = (node.attrib.get("property") or node.attrib.get("name") or node.attrib.get("itemprop") or "").lower()
-            value = clean_text(node.attrib.get("content"))
+        for node in _META(root):
+            get = node.get
+            key = (get("property") or get("name") or get("itemprop") or "").lower()
+            value = clean_text(get("content"))
             if key and value and key not in meta:
                 meta[key] = value
-        title = clean_text(" ".join(sel.css("title::text").getall())) or None
-        return cls(meta, list(jsonld_objects(sel)), title, sel)
+        title = clean_text(" ".join(_TITLE_TEXT(root))) or None
+        return cls(meta, list(jsonld_from_scripts(_JSONLD(root))), title, root)
 
     # --- single values -------------------------------------------------------------------
 
@@ -114,9 +123,9 @@ class Structured:
         return None
 
     def _microdata(self, prop: str) -> str | None:
-        if self.sel is None:
+        if self.root is None:
             return None
-        for node in self.sel.css(f'[itemprop="{prop}"]'):
+        for node in Selector(root=self.root, type="html").css(f'[itemprop="{prop}"]'):
             value = node.attrib.get("content") or node.attrib.get("datetime")
             if not value:
                 inner = node.css('[itemprop="name"]::attr(content), [itemprop="name"] ::text').getall()

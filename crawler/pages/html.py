@@ -132,7 +132,12 @@ def _is_element(selector: Selector) -> bool:
 
 def jsonld_objects(sel: Selector) -> Iterator[dict[str, Any]]:
     """Every typed object of the page's JSON-LD scripts (lists, @graph and mainEntity included)."""
-    for raw in sel.css('script[type="application/ld+json"]::text').getall():
+    return jsonld_from_scripts(sel.css('script[type="application/ld+json"]::text').getall())
+
+
+def jsonld_from_scripts(scripts: Iterable[str]) -> Iterator[dict[str, Any]]:
+    """Every typed object of these JSON-LD script texts; malformed ones skipped."""
+    for raw in scripts:
         try:
             data = json.loads(raw)
         except ValueError:
