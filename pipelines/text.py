@@ -1,6 +1,6 @@
 """Text helpers shared by the normalizers, page extraction and storage.
 
-What lives here: Unicode normalization (`to_nfc`), whitespace cleanup (`clean_text`,
+What lives here: Unicode normalization (`to_nfc`), whitespace cleanup (`clean_text`, `clean_texts`,
 `clean_paragraphs`) and the search key the archive's full-text search uses (`fold_for_search`).
 What does not: anything that knows about dates, view counts or bylines (see `pipelines.dates`,
 `pipelines.views`, `pipelines.bylines`).
@@ -48,6 +48,27 @@ def clean_text(text: str | None) -> str:
     if _INVISIBLE.search(text):
         text = _INVISIBLE.sub(" ", text)
     return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+# Joins the texts `clean_texts` cleans in one go: a private-use character, which Unicode gives no
+# decomposition or composition (NFC never merges across it) and that is no whitespace.
+_BATCH_SEPARATOR = "\ue000"
+
+
+def clean_texts(texts: list[str]) -> list[str]:
+    """``[clean_text(t) for t in texts]``, computed faster for many short texts (a page's lines):
+    invisible characters and NFC are handled once on all of them joined, and only the whitespace
+    per text. Texts that contain the joining character itself are cleaned one by one."""
+    if len(texts) < 2:
+        return [clean_text(t) for t in texts]
+    joined = _BATCH_SEPARATOR.join(texts)
+    if joined.count(_BATCH_SEPARATOR) != len(texts) - 1:
+        return [clean_text(t) for t in texts]
+    if _SOFT_HYPHEN in joined:
+        joined = joined.replace(_SOFT_HYPHEN, "")
+    if _INVISIBLE.search(joined):
+        joined = _INVISIBLE.sub(" ", joined)
+    return [" ".join(text.split()) for text in unicodedata.normalize("NFC", joined).split(_BATCH_SEPARATOR)]
 
 
 def clean_paragraphs(paragraphs: Iterable[str | None] | str | None) -> str:

@@ -98,3 +98,20 @@ def test_fold_memo_stays_bounded() -> None:
     assert len(text_module._FOLDED_WORDS) == text_module._FOLDED_WORDS_MAX + 10  # one text's words at most over
     fold_for_search("Phường Đức Thuận")  # a full memo is emptied before it grows further
     assert len(text_module._FOLDED_WORDS) <= 3
+
+
+def test_clean_texts_cleans_each_text_as_clean_text_does():
+    # A page's lines are cleaned in one go (joined by a private-use character): every text must
+    # come out exactly as clean_text makes it, combining marks at the edges, invisible characters,
+    # soft hyphens and the joining character itself included.
+    import random
+
+    from pipelines.text import clean_texts
+
+    rng = random.Random(1)
+    alphabet = ["a", "e", "\u0301", "\u0323", "\u0303", "\u00ad", "\u200b", "\ufeff", "\u2060", " ", "\n", "\xa0",
+                "\ue000", "\x00", "Đ", "ơ", "x"]
+    for _ in range(5000):
+        texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 8))) for _ in range(rng.randint(0, 6))]
+        assert clean_texts(texts) == [clean_text(t) for t in texts], texts
+    assert clean_texts(["  Ủy ban\u00a0nhân dân ", "e\u0301", "\u0301x", ""]) == ["Ủy ban nhân dân", "é", "\u0301x", ""]

@@ -94,8 +94,7 @@ class PageDocument:
         headlines = {line.href for line in self.lines if line.href and not line.chrome and is_headline_link(line)}
         resolve = link_resolver(self.base_url)
         out: list[Link] = []
-        for anchor in self.text.anchors:
-            element = anchor.element
+        for element, pieces in self.text.anchors:
             tag = element.tag
             raw = element.get("href") if tag == "a" or tag == "area" else element.get("src")
             if not raw:
@@ -103,7 +102,8 @@ class PageDocument:
             target = resolve(raw)
             if target is None:
                 continue
-            pieces = anchor.texts()
+            if pieces is None:
+                pieces = tuple(element.itertext())
             text = _collapse(pieces[0] if len(pieces) == 1 else " ".join(pieces))
             out.append(Link(target[0], text, target[1] in headlines))
         return out

@@ -12,13 +12,13 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import Any
 
 from lxml import etree
 
 from crawler.pages.html import BLOCK_TAGS, SKIP_TAGS
 from pipelines import vocab
-from pipelines.normalize import clean_text
+from pipelines.text import clean_texts
 
 _TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
@@ -117,16 +117,17 @@ def _hiding_class(klass: str) -> bool:
     return bool(vocab.HIDDEN_CLASSES.intersection(klass.lower().split()))
 
 
-class Anchor(NamedTuple):
-    """A link element of the page (``a``, ``area``, ``iframe``, ``frame``), met by the same walk
-    as the lines: its element and its text runs as ``itertext()`` yields them, or None when the
-    walk did not read them all (a script or hidden block inside it, an iframe's fallback)."""
+# A link element of the page (``a``, ``area``, ``iframe``, ``frame``), met by the same walk as the
+# lines: the element, and its text runs as ``itertext()`` yields them, or None when the walk did
+# not read them all (a script or hidden block inside it, an iframe's fallback). A plain tuple: a
+# mega-menu page has hundreds, and a named tuple is several times slower to build.
+Anchor = tuple[Any, tuple[str, ...] | None]
 
-    element: Any
-    pieces: tuple[str, ...] | None
 
-    def texts(self) -> Sequence[str]:
-        return self.pieces if self.pieces is not None else list(self.element.itertext())
+def anchor_texts(anchor: Anchor) -> Sequence[str]:
+    """The text runs of a link element, as ``itertext()`` yields them."""
+    element, pieces = anchor
+    return pieces if pieces is not None else list(element.itertext())
 
 
 @dataclass(slots=True)
@@ -141,7 +142,7 @@ def read_page(root: Any) -> PageText:
     """The page's lines in document order (empty lines dropped) and its link elements."""
     builder = _Builder()
     builder.walk(root)
-    builder.flush()
+    builder.finish()
     _release_misnamed_chrome(builder.lines, builder.chrome_of)
     return PageText(builder.lines, builder.anchors)
 
@@ -230,6 +231,8 @@ class _Builder:
         self.hrefs: list[str] = []
         self.chrome_of: dict[int, tuple[Any, ...]] = {}  # line index -> the chrome elements above it
         self.anchors: list[Anchor] = []
+        # Closed lines not yet cleaned: (raw text, owner, link ratio, bold ratio, chrome elements, href).
+        self.raw_lines: list[tuple[str, Any, float, float, tuple[Any, ...], str | None]] = []
 
     def walk(self, root: Any) -> None:
         # lxml's iterwalk runs the tree walk in C, with no recursion: "start" reads an element's
@@ -284,7 +287,7 @@ class _Builder:
                     # link elements are still the page's (a hidden menu's links lead somewhere).
                     walker.skip_subtree()
                     skipped = node
-                    anchors.extend(Anchor(a, None) for a in node.iter(*_ANCHOR_TAGS))
+                    anchors.extend((a, None) for a in node.iter(*_ANCHOR_TAGS))
                     for entry in open_anchors:
                         entry[3] = False
                     continue
@@ -296,7 +299,7 @@ class _Builder:
                     bold = True
                 if flags & _F_ANCHOR:
                     open_anchors.append([node, len(anchors), len(runs), True])
-                    anchors.append(Anchor(node, None))  # its place in document order; filled at its end
+                    anchors.append((node, None))  # its place in document order; filled at its end
                 text = node.text
                 if text:
                     if open_anchors:
@@ -316,7 +319,7 @@ class _Builder:
                     if open_anchors and open_anchors[-1][0] is node:
                         _, slot, first, complete = open_anchors.pop()
                         if complete:
-                            anchors[slot] = Anchor(node, tuple(runs[first:]))
+                            anchors[slot] = (node, tuple(runs[first:]))
                         if not open_anchors:
                             runs.clear()
                     if node is root:
@@ -332,28 +335,35 @@ class _Builder:
                         parts.append((tail, link, bold))
 
     def flush(self) -> None:
+        """Close the current line: its raw text and what it knows (cleaned later, all at once)."""
         parts = self.parts
         if parts:
-            text = clean_text(parts[0][0] if len(parts) == 1 else "".join(p for p, _, _ in parts))
-            if text:
-                if self.chrome:
-                    self.chrome_of[len(self.lines)] = self.chrome
-                self.lines.append(self._line(text))
+            if len(parts) == 1:  # most lines: one run of text, all link or none, all bold or none
+                raw, in_link, in_bold = parts[0]
+                linked, bold = float(in_link), float(in_bold)
+            else:
+                raw = "".join(p for p, _, _ in parts)
+                total = sum(len(p.strip()) for p, _, _ in parts) or 1
+                linked = sum(len(p.strip()) for p, is_link, _ in parts if is_link) / total
+                bold = sum(len(p.strip()) for p, _, is_bold in parts if is_bold) / total
+            hrefs = self.hrefs
+            href = hrefs[0] if len(hrefs) == 1 and linked > 0.5 else None
+            self.raw_lines.append((raw, self.owner, linked, bold, self.chrome, href))
             parts.clear()
         if self.hrefs:
             self.hrefs.clear()
 
-    def _line(self, text: str) -> Line:
-        parts = self.parts
-        if len(parts) == 1:  # most lines: one run of text, all link or none, all bold or none
-            _, in_link, in_bold = parts[0]
-            linked, bold = float(in_link), float(in_bold)
-        else:
-            total = sum(len(p.strip()) for p, _, _ in parts) or 1
-            linked = sum(len(p.strip()) for p, is_link, _ in parts if is_link) / total
-            bold = sum(len(p.strip()) for p, _, is_bold in parts if is_bold) / total
-        href = self.hrefs[0] if len(self.hrefs) == 1 and linked > 0.5 else None
-        return Line(len(self.lines), text, self.owner, linked, bold, bool(self.chrome), href)
+    def finish(self) -> None:
+        """The lines: raw texts cleaned in one batch (`clean_texts`), the empty ones dropped."""
+        self.flush()
+        lines, chrome_of = self.lines, self.chrome_of
+        texts = clean_texts([raw for raw, *_ in self.raw_lines])
+        for text, (_, owner, linked, bold, chrome, href) in zip(texts, self.raw_lines, strict=True):
+            if text:
+                if chrome:
+                    chrome_of[len(lines)] = chrome
+                lines.append(Line(len(lines), text, owner, linked, bold, bool(chrome), href))
+        self.raw_lines.clear()
 
 
 def ancestors(element: Any, limit: int = 60) -> Iterator[Any]:

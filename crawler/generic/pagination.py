@@ -25,7 +25,7 @@ from urllib.parse import urldefrag, urljoin
 
 from lxml import etree
 
-from crawler.generic.lines import Anchor
+from crawler.generic.lines import Anchor, anchor_texts
 from crawler.generic.urls import is_page_variant, page_number, same_site, trap_reason
 from crawler.pages.listing import POSTBACK_RE
 from pipelines import vocab
@@ -91,7 +91,7 @@ def find_pager(root: Any, anchors: Sequence[Anchor], url: str) -> Pager:
     lone next-page links. `anchors`: the page's link elements as the line walk read them."""
     # Pager labels are short ("2", "Trang sau", "Các tin cũ hơn", "»"): an anchor with a long text
     # (a headline, a menu entry) is never read further.
-    labelled = [(a.element, label) for a in anchors if a.element.tag == "a" and (label := _label(a)) is not None]
+    labelled = [(a[0], label) for a in anchors if a[0].tag == "a" and (label := _label(a)) is not None]
     candidates = [(a, link) for a, label in labelled if (link := _candidate(a, url, label)) is not None]
     # A next label on several anchors to different URLs ("»" after each teaser) reads "read more":
     # such an anchor is no company for others, and needs a real pager anchor beside it.
@@ -214,11 +214,11 @@ MAX_PAGER_LABEL_CHARS = 40
 def _label(anchor: Anchor) -> str | None:
     """What an anchor shows: its text, else its title or aria-label; None when the text is too
     long to be a pager's."""
-    pieces = anchor.texts()
+    pieces = anchor_texts(anchor)
     label = _short_label(pieces[0] if len(pieces) == 1 else "".join(pieces))
     if label is None or label:
         return label
-    element = anchor.element
+    element = anchor[0]
     return clean_text(element.get("title") or element.get("aria-label") or "")
 
 

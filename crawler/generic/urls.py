@@ -162,6 +162,7 @@ def _query_trap(params: list[tuple[str, str]]) -> str | None:
     return "calendar" if dated >= 2 else None  # month=7&year=2014, d=1&m=3
 
 
+@lru_cache(maxsize=16384)  # pure; asked of every new link of a crawl
 def article_url_hint(url: str) -> bool:
     """Whether the URL has an article shape of the platform catalogue (a hint, not proof)."""
     parts = urlsplit(url)

@@ -165,9 +165,12 @@ class GenericCrawlMixin:
             request = self._generic_request(url, site, depth, PRIORITY_PAGER)
             if request is not None:
                 yield request
+        seen = self._generic_seen
         for link in page.links:
             url = canonicalize_url(link.url)
-            if url in pager:
+            # Most links of a page were met before (a mega-menu repeats hundreds on every page):
+            # they are dropped here, before any further test of their URL.
+            if url in seen or url in pager:
                 continue
             wanted = link.headline or article_url_hint(url)
             request = self._generic_request(url, site, depth + 1, PRIORITY_ARTICLE if wanted else PRIORITY_OTHER,
