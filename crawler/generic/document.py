@@ -7,7 +7,6 @@ it shares: its lines, layout, metadata, links and pager. Pure, and computed lazi
 """
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from functools import cached_property, lru_cache
 from typing import NamedTuple
@@ -92,20 +91,24 @@ class PageDocument:
         mega-menu repeats hundreds."""
         # Headlines of the page's own lists, not of its menus and side boxes.
         headlines = {line.href for line in self.lines if line.href and not line.chrome and is_headline_link(line)}
-        resolve = link_resolver(self.base_url)
+        base_url = self.base_url
+        origin = _origin(base_url)
         out: list[Link] = []
+        append = out.append
         for element, pieces in self.text.anchors:
             tag = element.tag
             raw = element.get("href") if tag == "a" or tag == "area" else element.get("src")
             if not raw:
                 continue
-            target = resolve(raw)
+            target = _site_target(origin, raw)
+            if target is _PAGE_RELATIVE:
+                target = _page_target(base_url, raw)
             if target is None:
                 continue
             if pieces is None:
                 pieces = tuple(element.itertext())
             text = _collapse(pieces[0] if len(pieces) == 1 else " ".join(pieces))
-            out.append(Link(target[0], text, target[1] in headlines))
+            append(Link(target[0], text, target[1] in headlines))
         return out
 
 
@@ -116,45 +119,37 @@ def _collapse(text: str) -> str:
     return " ".join(text.split())
 
 
-def link_resolver(base_url: str) -> Callable[[str], tuple[str, str] | None]:
-    """A function taking an href as written and giving the absolute URL it leads to (fragment
-    dropped) and the href stripped, or None for no link (empty, a fragment, ``javascript:``,
-    ``mailto:``, ``tel:``). Each href of a page is resolved once (a mega-menu repeats hundreds),
-    and the shapes that make up most of a portal's links (root-relative paths, absolute http(s)
-    URLs without dot segments) once per site (`_resolve_on_site`)."""
-    parts = urlsplit(base_url)
-    origin = f"{parts.scheme}://{parts.netloc}"
-    done: dict[str, tuple[str, str] | None] = {}
+Target = tuple[str, str] | None  # (absolute URL without fragment, href stripped), or None: no link
+_PAGE_RELATIVE = ("", "")  # `_site_target`'s answer for an href that needs the page's own URL
 
-    def resolve(raw: str) -> tuple[str, str] | None:
-        if raw in done:
-            return done[raw]
-        href = raw.strip()
-        if not href or href[0] == "#" or href[:11].lower().startswith(("javascript:", "mailto:", "tel:")):
-            target = None
-        else:
-            url = _resolve_on_site(origin, href)
-            if url is None:
-                url = urljoin(base_url, href)
-                url = urldefrag(url)[0] if "#" in url else url
-            target = (url, href)
-        done[raw] = target
-        return target
 
-    return resolve
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 @lru_cache(maxsize=65536)  # pure; the hrefs of a site's menus, the same on every page
-def _resolve_on_site(origin: str, href: str) -> str | None:
-    """urljoin's answer for an href whose resolution needs only the site's origin (root-relative,
-    or absolute http(s)), by string operations; None for the others (relative paths, dot
-    segments, backslashes), which need the page's own URL and the full algorithm."""
-    if "/." in href or "\\" in href:
+def _site_target(origin: str, raw: str) -> Target:
+    """The target of an href whose resolution needs only the site's origin (no link, root-relative,
+    absolute http(s)), by string operations; `_PAGE_RELATIVE` for the others (relative paths, dot
+    segments, backslashes), which need the page's own URL and urljoin's full algorithm. Cached
+    across pages: a mega-menu repeats hundreds of links on every page of a site."""
+    href = raw.strip()
+    if not href or href[0] == "#" or href[:11].lower().startswith(("javascript:", "mailto:", "tel:")):
         return None
+    if "/." in href or "\\" in href:
+        return _PAGE_RELATIVE
     if href[0] == "/" and href[1:2] != "/":
         url = origin + href
     elif href[:7].lower() == "http://" or href[:8].lower() == "https://":
         url = href
     else:
-        return None
-    return urldefrag(url)[0] if "#" in url else url
+        return _PAGE_RELATIVE
+    return (urldefrag(url)[0] if "#" in url else url), href
+
+
+@lru_cache(maxsize=16384)  # pure
+def _page_target(base_url: str, raw: str) -> Target:
+    href = raw.strip()
+    url = urljoin(base_url, href)
+    return (urldefrag(url)[0] if "#" in url else url), href

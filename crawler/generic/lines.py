@@ -9,7 +9,7 @@ chrome (menus, header, footer, side boxes: by tag, or by class/id words from `vo
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -120,14 +120,9 @@ def _hiding_class(klass: str) -> bool:
 # A link element of the page (``a``, ``area``, ``iframe``, ``frame``), met by the same walk as the
 # lines: the element, and its text runs as ``itertext()`` yields them, or None when the walk did
 # not read them all (a script or hidden block inside it, an iframe's fallback). A plain tuple: a
-# mega-menu page has hundreds, and a named tuple is several times slower to build.
+# mega-menu page has hundreds, and a named tuple is several times slower to build. Readers take
+# ``tuple(element.itertext())`` for a None.
 Anchor = tuple[Any, tuple[str, ...] | None]
-
-
-def anchor_texts(anchor: Anchor) -> Sequence[str]:
-    """The text runs of a link element, as ``itertext()`` yields them."""
-    element, pieces = anchor
-    return pieces if pieces is not None else list(element.itertext())
 
 
 @dataclass(slots=True)

@@ -25,7 +25,7 @@ from urllib.parse import urldefrag, urljoin
 
 from lxml import etree
 
-from crawler.generic.lines import Anchor, anchor_texts
+from crawler.generic.lines import Anchor
 from crawler.generic.urls import is_page_variant, page_number, same_site, trap_reason
 from crawler.pages.listing import POSTBACK_RE
 from pipelines import vocab
@@ -89,9 +89,7 @@ def fold_for_search(label: str) -> str:
 def find_pager(root: Any, anchors: Sequence[Anchor], url: str) -> Pager:
     """The page's pager: anchors with pager texts that have company or a page-number URL, and
     lone next-page links. `anchors`: the page's link elements as the line walk read them."""
-    # Pager labels are short ("2", "Trang sau", "Các tin cũ hơn", "»"): an anchor with a long text
-    # (a headline, a menu entry) is never read further.
-    labelled = [(a[0], label) for a in anchors if a[0].tag == "a" and (label := _label(a)) is not None]
+    labelled = _pager_like(anchors)
     candidates = [(a, link) for a, label in labelled if (link := _candidate(a, url, label)) is not None]
     # A next label on several anchors to different URLs ("»" after each teaser) reads "read more":
     # such an anchor is no company for others, and needs a real pager anchor beside it.
@@ -211,15 +209,35 @@ def next_link(links: list[PagerLink], current: int) -> PagerLink | None:
 MAX_PAGER_LABEL_CHARS = 40
 
 
-def _label(anchor: Anchor) -> str | None:
-    """What an anchor shows: its text, else its title or aria-label; None when the text is too
-    long to be a pager's."""
-    pieces = anchor_texts(anchor)
-    label = _short_label(pieces[0] if len(pieces) == 1 else "".join(pieces))
-    if label is None or label:
-        return label
-    element = anchor[0]
-    return clean_text(element.get("title") or element.get("aria-label") or "")
+def _pager_like(anchors: Sequence[Anchor]) -> list[tuple[Any, str]]:
+    """The ``a`` elements that may be pager links, with their labels (their text, else their title
+    or aria-label): a pager label ("2", "Tiếp", "»", "Trang sau"), or a ``rel`` attribute, or a
+    short label and a ``next`` class. Pager labels are short: an anchor with a long text (a
+    headline, a menu entry) is never read further. Written for speed: a mega-menu page has
+    hundreds of anchors, and the tests on their texts are cached across pages."""
+    out: list[tuple[Any, str]] = []
+    for element, pieces in anchors:
+        if element.tag != "a":
+            continue
+        if pieces is None:
+            pieces = tuple(element.itertext())
+        label = _short_label(pieces[0] if len(pieces) == 1 else "".join(pieces))
+        if label is None:
+            continue
+        if not label:
+            label = clean_text(element.get("title") or element.get("aria-label") or "")
+        by_label, short = _label_says_pager(label)
+        if by_label or element.get("rel") or (short and _NEXT_CLASS.search(element.get("class") or "")):
+            out.append((element, label))
+    return out
+
+
+@lru_cache(maxsize=16384)  # pure
+def _label_says_pager(label: str) -> tuple[bool, bool]:
+    """Whether a label alone makes an anchor a pager candidate (a number, a next or other pager
+    label, a lone-next label), and whether it is short enough for a ``next`` class to count."""
+    by_label, short = _next_label(label)
+    return _label_kind(label)[0] is not None or by_label is not None, short
 
 
 @lru_cache(maxsize=16384)  # menu and pager texts repeat on every page of a site; pure

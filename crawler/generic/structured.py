@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lxml import etree
-from parsel import Selector
 
 from crawler.pages.html import jsonld_from_scripts
 from pipelines.normalize import clean_text
@@ -24,6 +23,12 @@ ARTICLE_TYPES = frozenset({"article", "newsarticle", "blogposting", "reportagene
 # every result in a Selector; these run on every page of a generic crawl.
 _META = etree.XPath("//meta")
 _TITLE_TEXT = etree.XPath("//title/text()", smart_strings=False)
+# Microdata: the queries parsel makes of `[itemprop="..."]`, `[itemprop="name"]::attr(content),
+# [itemprop="name"] ::text` and `::text`.
+_ITEMPROP = etree.XPath("descendant-or-self::*[@itemprop = $prop]")
+_ITEM_NAME = etree.XPath("descendant-or-self::*[@itemprop = 'name']/@content"
+                         " | descendant-or-self::*[@itemprop = 'name']/descendant-or-self::text()", smart_strings=False)
+_TEXTS = etree.XPath("descendant-or-self::text()", smart_strings=False)
 _JSONLD = etree.XPath("//script[@type = 'application/ld+json']/text()", smart_strings=False)
 
 
@@ -125,11 +130,11 @@ class Structured:
     def _microdata(self, prop: str) -> str | None:
         if self.root is None:
             return None
-        for node in Selector(root=self.root, type="html").css(f'[itemprop="{prop}"]'):
-            value = node.attrib.get("content") or node.attrib.get("datetime")
+        for node in _ITEMPROP(self.root, prop=prop):
+            value = node.get("content") or node.get("datetime")
             if not value:
-                inner = node.css('[itemprop="name"]::attr(content), [itemprop="name"] ::text').getall()
-                value = " ".join(inner) if inner else " ".join(node.css("::text").getall())
+                inner = _ITEM_NAME(node)
+                value = " ".join(inner) if inner else " ".join(_TEXTS(node))
             if clean_text(value):
                 return clean_text(value)
         return None
