@@ -195,7 +195,8 @@ for _tags, _flag in ((_SKIP, _F_SKIP), (BLOCK_TAGS, _F_BLOCK), (_BOLD_TAGS, _F_B
                      (_CHROME_CANDIDATE_TAGS, _F_CHROME_TAG)):
     for _tag in _tags:
         _TAG_FLAGS[_tag] = _TAG_FLAGS.get(_tag, 0) | _flag
-# What an element's attributes say (see `_attribute_verdict`).
+# What an element's attributes say (see `_attribute_verdict`); only these attributes have a say.
+_VERDICT_ATTRIBUTES = frozenset({"class", "id", "role", "style", "hidden"})
 _F_HIDDEN, _F_CHROME = 1, 2  # and _F_BOLD: a bold style
 
 
@@ -241,7 +242,7 @@ class _Builder:
         owner: Any = root
         link = bold = False
         chrome: tuple[Any, ...] = ()
-        stack: list[tuple[Any, bool, bool, tuple[Any, ...]]] = []
+        stack: list[tuple[Any, bool, bool, tuple[Any, ...], int]] = []
         parts, hrefs, flush, anchors = self.parts, self.hrefs, self.flush, self.anchors
         # The open link elements: [element, its slot in `anchors`, where its runs start in `runs`,
         # whether the walk read all its text]; `runs`: the text runs read inside any of them.
@@ -251,32 +252,30 @@ class _Builder:
         skipped = None
         for event, node in walker:
             if event == "start":
-                stack.append((owner, link, bold, chrome))
                 tag = node.tag
                 flags = _TAG_FLAGS.get(tag, 0)
+                stack.append((owner, link, bold, chrome, flags))  # the element's own flags, for its end
                 hidden = flags & _F_SKIP
                 if not hidden:
+                    verdict = 0
                     keys = node.keys()
-                    if keys:
-                        get = node.get
-                        verdict = _attribute_verdict(tag, get("class"), get("id"), get("role"), get("style"),
-                                                     "hidden" in keys)
-                        if verdict:
-                            hidden = verdict & _F_HIDDEN
-                            if not hidden:
-                                if verdict & _F_CHROME or flags & _F_CHROME_TAG and not _inside_article(node):
-                                    chrome = (*chrome, node)
-                                if verdict & _F_BOLD:
-                                    bold = True
-                        elif flags & _F_CHROME_TAG and not _inside_article(node):
+                    if keys and not _VERDICT_ATTRIBUTES.isdisjoint(keys):
+                        get = node.get  # (an attribute is read only when the element has it)
+                        verdict = _attribute_verdict(tag, get("class") if "class" in keys else None,
+                                                     get("id") if "id" in keys else None,
+                                                     get("role") if "role" in keys else None,
+                                                     get("style") if "style" in keys else None, "hidden" in keys)
+                        hidden = verdict & _F_HIDDEN
+                    if not hidden:
+                        if verdict & _F_CHROME or (flags & _F_CHROME_TAG and not _inside_article(node)):
                             chrome = (*chrome, node)
-                        if tag == "a" and not hidden:
-                            href = get("href")
+                        if verdict & _F_BOLD:
+                            bold = True
+                        if keys and tag == "a":
+                            href = node.get("href")
                             if href:
                                 link = True
                                 hrefs.append(href)
-                    elif flags & _F_CHROME_TAG and not _inside_article(node):
-                        chrome = (*chrome, node)
                 if hidden:
                     # Scripts, forms' widgets, hidden blocks: only their tails count as text. Their
                     # link elements are still the page's (a hidden menu's links lead somewhere).
@@ -306,11 +305,11 @@ class _Builder:
                         parts.append((text, link, bold))
             else:
                 if event == "end":
+                    owner, link, bold, chrome, flags = stack.pop()
                     if node is skipped:
                         skipped = None
-                    elif (parts or hrefs) and node.tag in BLOCK_TAGS:
+                    elif flags & _F_BLOCK and (parts or hrefs):
                         flush()
-                    owner, link, bold, chrome = stack.pop()
                     if open_anchors and open_anchors[-1][0] is node:
                         _, slot, first, complete = open_anchors.pop()
                         if complete:
