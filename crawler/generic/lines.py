@@ -300,7 +300,7 @@ class _Builder:
                         runs.append(text)
                     if parts:
                         parts.append((text, link, bold))
-                    elif text.strip():
+                    elif not text.isspace():
                         self.owner, self.chrome = owner, chrome
                         parts.append((text, link, bold))
             else:
@@ -324,7 +324,7 @@ class _Builder:
                         runs.append(tail)
                     if parts:
                         parts.append((tail, link, bold))
-                    elif tail.strip():
+                    elif not tail.isspace():
                         self.owner, self.chrome = owner, chrome
                         parts.append((tail, link, bold))
 
