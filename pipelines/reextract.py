@@ -10,10 +10,11 @@ The report says what changed, field by field.
 from __future__ import annotations
 
 import zlib
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from w3lib.encoding import html_to_unicode
 
@@ -81,6 +82,8 @@ class StoredPage:
 # better one may see an article there), and pages whose extraction crashed (stored as "error"
 # with HTTP 200). Listing pages and HTTP error pages are never articles.
 REREAD = "(kind in ('article', 'other') or (kind = 'error' and status between 200 and 299))"
+# Pages whose bodies are being decompressed ahead of the one being read (`latest_article_pages`).
+INFLATE_AHEAD = 4
 
 
 def latest_article_pages(db: Database, site: str | None) -> Iterator[StoredPage]:
@@ -94,8 +97,21 @@ def latest_article_pages(db: Database, site: str | None) -> Iterator[StoredPage]
             where r.id in (select max(id) from raw_pages where {REREAD}
                            group by site, coalesce(article_key, url)) {where}
             order by r.id""", params)
-    for url, site_slug, fetched_at, status, content_type, encoding, body in rows:
-        yield StoredPage(url, site_slug, fetched_at, status, decode_body(zlib.decompress(body), content_type, encoding))
+    # Bodies are decompressed a few pages ahead on a second thread (zlib gives up the GIL), while
+    # the caller extracts the page before them.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="reextract-inflate") as inflater:
+        ahead: deque[tuple[Any, Future[bytes]]] = deque()
+        for row in rows:
+            ahead.append((row, inflater.submit(zlib.decompress, row[6])))
+            if len(ahead) > INFLATE_AHEAD:
+                yield _stored_page(*ahead.popleft())
+        while ahead:
+            yield _stored_page(*ahead.popleft())
+
+
+def _stored_page(row: Any, body: Future[bytes]) -> StoredPage:
+    url, site_slug, fetched_at, status, content_type, encoding, _ = row
+    return StoredPage(url, site_slug, fetched_at, status, decode_body(body.result(), content_type, encoding))
 
 
 def decode_body(body: bytes, content_type: str, encoding: str) -> str:

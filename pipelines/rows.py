@@ -18,6 +18,10 @@ from pipelines.units import site_tag
 
 # Fields whose change makes an article "updated" (views and fetch times change on every visit).
 CONTENT_FIELDS = ("title", "summary", "body_text", "authors", "category", "published_at")
+# Every column of a `raw_pages` row (`raw_page_row`).
+RAW_PAGE_COLUMNS = ("url", "article_key", "site", "kind", "fetched_at", "status", "method", "request_body", "content_type",
+                    "encoding", "body", "body_sha1", "body_size", "same_as", "crawl_run_id", "source", "warc_file",
+                    "warc_record_id", "truncated_from")
 # zlib level 6: ~5x on portal HTML at a fraction of the cost of level 9.
 RAW_COMPRESSION_LEVEL = 6
 
@@ -30,25 +34,39 @@ def failure_row(item: FailureItem, run_id: int | None, key: str | None = None) -
             "page_kind": item.page_kind}
 
 
+def stored_body(body: bytes) -> tuple[bytes, int | None]:
+    """The part of a page body that `raw_pages` stores (cut to MAX_RAW_PAGE_BYTES), and the body's
+    real size when it was cut (None for a body stored whole)."""
+    if len(body) > MAX_RAW_PAGE_BYTES:
+        return body[:MAX_RAW_PAGE_BYTES], len(body)
+    return body, None
+
+
+def pack_body(body: bytes) -> tuple[str, bytes]:
+    """`raw_pages.body_sha1` and `raw_pages.body` (compressed) for a page body. zlib and hashlib
+    give up the GIL while they work, so a caller may run this on another thread alongside its own
+    work and hand the result to `raw_page_row`."""
+    stored = stored_body(body)[0]
+    return hashlib.sha1(stored).hexdigest(), zlib.compress(stored, RAW_COMPRESSION_LEVEL)
+
+
 def raw_page_row(item: RawPageItem, run_id: int | None, previous: tuple[int, str] | None,
-                 key: str | None = None) -> dict[str, Any]:
+                 key: str | None = None, packed: tuple[str, bytes] | None = None) -> dict[str, Any]:
     """A `raw_pages` row; the body is stored once per distinct content (else `same_as` points to it).
 
     A body over MAX_RAW_PAGE_BYTES is stored cut to it, and `truncated_from` keeps its real size
     (NULL for a page stored whole); `body_sha1` and `body_size` describe what is stored.
+    `packed`: `pack_body(item.body)` when the caller made it already (on another thread).
     """
-    body = item.body
-    truncated_from = None
-    if len(body) > MAX_RAW_PAGE_BYTES:
-        body, truncated_from = body[:MAX_RAW_PAGE_BYTES], len(body)
-    digest = hashlib.sha1(body).hexdigest()
+    body, truncated_from = stored_body(item.body)
+    digest = packed[0] if packed is not None else hashlib.sha1(body).hexdigest()
     same = previous is not None and previous[1] == digest
     return {
         "url": item.url, "article_key": key or article_key(item.site, item.url), "site": item.site,
         "kind": item.kind, "fetched_at": item.fetched_at,
         "status": item.status, "method": item.method, "request_body": item.request_body or None,
         "content_type": item.content_type, "encoding": item.encoding,
-        "body": None if same else zlib.compress(body, RAW_COMPRESSION_LEVEL),
+        "body": None if same else packed[1] if packed is not None else zlib.compress(body, RAW_COMPRESSION_LEVEL),
         "body_sha1": digest, "body_size": len(body), "same_as": previous[0] if same and previous else None,
         "crawl_run_id": run_id, "source": item.source, "warc_file": item.warc_file,
         "warc_record_id": item.warc_record_id, "truncated_from": truncated_from,

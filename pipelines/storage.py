@@ -33,6 +33,7 @@ import time
 from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from itertools import zip_longest
 from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
@@ -44,7 +45,16 @@ from crawler.items import ArticleItem, FailureItem, ListingWalkItem, RawPageItem
 from pipelines.identity import DEFAULT_RULES, article_key, resolve_identity
 from pipelines.normalize import now_vn
 from pipelines.outcome import EXIT_ARCHIVE, SiteTally, count_stats, decide_outcome, health_report
-from pipelines.rows import article_row, failure_row, item_key, raw_page_row, site_row, version_row, view_row
+from pipelines.rows import (
+    RAW_PAGE_COLUMNS,
+    article_row,
+    failure_row,
+    item_key,
+    raw_page_row,
+    site_row,
+    version_row,
+    view_row,
+)
 from pipelines.schema import ArchiveError, open_archive
 from pipelines.units import (
     TITLE_ATTEMPTS,
@@ -68,6 +78,9 @@ CLEAN_WALK_ENDS = {"last_page", "known_articles", "max_pages"}
 # Failed commits in a row after which the crawl stops (each already waited PORTAL_SQLITE_TIMEOUT).
 MAX_FAILED_WRITES = 3
 WRITER_CACHE_KIB = 32_000
+# One raw page, in plain SQL (see `ArchiveWriter.write_raw_pages`).
+RAW_PAGE_INSERT = (f'insert into raw_pages ({", ".join(RAW_PAGE_COLUMNS)}) '
+                   f'values ({", ".join("?" for _ in RAW_PAGE_COLUMNS)})')
 
 
 @dataclass
@@ -226,7 +239,7 @@ class ArchiveWriter:
             self.article_tags[site] = tag
         return tag
 
-    def tag_sites(self, pages: list[RawPageItem]) -> None:
+    def tag_sites(self, pages: Sequence[RawPageItem]) -> None:
         """Tag generic-mode sites from what their first pages show (title, header) with their host."""
         for page in pages:
             profile = self.sites.get(page.site)
@@ -239,15 +252,22 @@ class ArchiveWriter:
                 self.title_attempts[page.site] = TITLE_ATTEMPTS
                 self.article_tags[page.site] = article_tag(tag)
 
-    def write_raw_pages(self, pages: list[RawPageItem]) -> None:
+    def write_raw_pages(self, pages: Sequence[RawPageItem], packed: Sequence[tuple[str, bytes] | None] = ()) -> None:
+        """Insert the pages in order (each body stored once per article and content, see
+        `raw_page_row`); `packed`: their bodies' `pack_body` when the caller made them already."""
         self.tag_sites(pages)
-        for page in pages:
+        conn = self.db.conn
+        for page, body in zip_longest(pages, packed[:len(pages)]):
             key = self.key(page.site, page.url)
-            previous = self.db.execute(
+            previous = conn.execute(
                 "select id, body_sha1 from raw_pages where article_key = ? and body is not null "
                 "order by id desc limit 1",
                 [key]).fetchone()
-            self.db["raw_pages"].insert(raw_page_row(page, self.run_id, previous, key))
+            row = raw_page_row(page, self.run_id, previous, key, body)
+            # Plain SQL: sqlite-utils' insert() inspects the table and builds its statement anew for
+            # every row, which cost more than the insert itself. Each row's id must exist before
+            # the next page's lookup above (`same_as`), so the rows go one by one.
+            conn.execute(RAW_PAGE_INSERT, [row[c] for c in RAW_PAGE_COLUMNS])
 
     def tally(self, site: str) -> SiteTally:
         return self.tallies.setdefault(site, SiteTally())

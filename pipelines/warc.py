@@ -6,6 +6,9 @@ the same page objects as a crawl (the `PageReader` the command hands it), normal
 through the crawl's own storage code (`ArchiveWriter`), with `source = 'warc'`, the capture time
 as `fetched_at`, and the file and record id as provenance. Everything else (revisits, requests,
 metadata, non-HTML, non-200, truncated records, a broken gzip member) is counted, never fatal.
+Raw pages are written as records are read (hashed and compressed on a second thread meanwhile);
+articles in batches, each batch stored exactly as its captures one by one would be, all within
+the file's transaction.
 
 Export (`scrapy export-warc`): every stored raw page becomes a `response` record (HTTP status line
 and Content-Type rebuilt from the row), preceded by a `warcinfo` record; postback pages also get
@@ -18,6 +21,7 @@ import hashlib
 import zlib
 from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http import HTTPStatus
@@ -36,7 +40,7 @@ from crawler.items import ArticleItem, RawPageItem, article_item
 from pipelines.normalize import VN_TZ
 from pipelines.normalizing import normalize_article
 from pipelines.reextract import PageReader, StoredPage, decode_body, extract_stored
-from pipelines.rows import article_row, site_row
+from pipelines.rows import article_row, item_key, pack_body, site_row
 from pipelines.storage import ArchiveWriter, existing_articles, replaces_content
 
 if TYPE_CHECKING:
@@ -45,6 +49,9 @@ if TYPE_CHECKING:
     from crawler.profiles.model import SiteProfile
 
 WARC_SOURCE = "warc"
+# Articles written together (`WarcImporter.flush`): one lookup and a few set-based statements a
+# batch instead of some ten statements an article; the batch waits in memory until then.
+ARTICLE_BATCH = 200
 SOFTWARE = "vngov-archive (scrapy export-warc; warcio 1.8.1)"
 
 
@@ -134,6 +141,13 @@ class WarcImporter:
         self.storage = ArchiveWriter(db, sites=registry.values())
         self.sites_seen: set[str] = set()
         self.arc = False  # whether the file being read is ARC
+        # The profiles at each (scheme, host and port) seen: `SiteProfile.owns` reads nothing else
+        # of a URL, and asking every profile for every record cost more than the rest of routing.
+        self._owners: dict[tuple[str, str], dict[str, SiteProfile]] = {}
+        # Articles extracted but not yet written, with their keys (see `flush`).
+        self._pending: list[ArticleItem] = []
+        self._pending_keys: set[str] = set()
+        self._compressor: ThreadPoolExecutor | None = None  # while a file is read (see `import_file`)
 
     def import_file(self, path: Path) -> None:
         """Import one file; a record that cannot be read is counted, a broken stream ends the file."""
@@ -144,17 +158,24 @@ class WarcImporter:
         self.arc = kind == "arc"
         # One transaction per file (nested in the command's own, if any): the records read before
         # a broken stream are kept; a file that cannot be read at all leaves nothing behind.
-        with self.db.atomic():
+        # Raw pages are hashed and compressed on a second thread (both give up the GIL) while this one
+        # extracts the page; articles are written in batches (`flush`), all before the file ends.
+        with self.db.atomic(), ThreadPoolExecutor(max_workers=1, thread_name_prefix="warc-compress") as compressor:
+            self._compressor = compressor
             try:
                 with path.open("rb") as stream:
                     for record in _records(stream, path):
                         self._record(record, path.name)
+                self.flush()
             except (ArchiveLoadFailed, WarcInputError):
                 raise
             except Exception as exc:  # noqa: BLE001 - a gzip member cut short, a garbled header...
                 self.report.skipped["broken_stream"] += 1
                 self.report.problems.append(
                     f"{path.name}: stopped reading at a broken record ({type(exc).__name__}: {exc})")
+                self.flush()  # the articles of the records before it
+            finally:
+                self._compressor = None
 
     def _record(self, record: Any, warc_file: str) -> None:
         kind = record.rec_type or "unknown"
@@ -177,6 +198,8 @@ class WarcImporter:
             content_type=record.http_headers.get_header("Content-Type") or "",
             body=body,
         )
+        # Raw pages are written as their records are read (only articles wait, see `flush`), so a
+        # record met twice in one file is found here too.
         if capture.record_id and self.db.execute(
                 "select 1 from raw_pages where warc_record_id = ? limit 1", [capture.record_id]).fetchone():
             self.report.skipped["already_imported"] += 1
@@ -184,7 +207,9 @@ class WarcImporter:
         self.store(capture, warc_file)
 
     def store(self, capture: Capture, warc_file: str) -> None:
-        profile, kind = route(capture.url, self.registry)
+        """Keep the capture's raw page and extract it; an article is written by the next `flush`."""
+        packed = self._compressor.submit(pack_body, capture.body) if self._compressor is not None else None
+        profile, kind = self._route(capture.url)
         site = profile or self.reader.generic_site(capture.url)
         self._site(site, capture.captured_at)
         response = HtmlResponse(capture.url, status=capture.status, body=capture.body,
@@ -194,45 +219,78 @@ class WarcImporter:
                            encoding=response.encoding, source=WARC_SOURCE, warc_file=warc_file,
                            warc_record_id=capture.record_id)
         if kind == "listing":  # kept (it is part of the portal's record), not extracted
-            self._keep(page, "listing")
+            self._keep(page, "listing", packed)
             self.report.skipped["listing"] += 1
             return
         stored = StoredPage(capture.url, site.slug, capture.captured_at, capture.status,
                             decode_body(capture.body, capture.content_type, response.encoding))
         fields, why = extract_stored(stored, profile, self.reader)
         if fields is None:
-            self._keep(page, "other")
+            self._keep(page, "other", packed)
             self.report.skipped[f"not_article:{why}"] += 1
             return
-        self._keep(page, "article")
+        self._keep(page, "article", packed)
         item = article_item(site.slug, fields, capture.captured_at, capture.status, capture.url)
         item.source, item.captured_at = WARC_SOURCE, capture.captured_at
         item.capture_url = capture_url(warc_file, capture.record_id)
         if "dropped/no_title" in normalize_article(item):
             self.report.skipped["no_title"] += 1
             return
-        self.report.articles[self._outcome(item)] += 1
-        self.storage.write_articles([item])
-
-    def _keep(self, page: RawPageItem, kind: str) -> None:
-        page.kind = kind
-        self.storage.write_raw_pages([page])
-
-    def _outcome(self, item: ArticleItem) -> str:
-        """How storing the item will end, for the report (the storage decides the same way)."""
         self.storage.identify([item])
         key = item.article_key or ""  # identify() always sets it
-        previous = existing_articles(self.db, [key]).get(key)
-        if previous is None:
-            return "new"
-        if not replaces_content(previous, item):
-            return "kept (live or newer copy archived)"
-        return "updated" if article_row(item, None)["content_hash"] != previous["content_hash"] else "unchanged"
+        if key in self._pending_keys:
+            # Written one after the other, as if each were alone: a batch keeps one item per
+            # article (the storage would merge them, and the report must say what each did).
+            self.flush()
+        self._pending.append(item)
+        self._pending_keys.add(key)
+        if len(self._pending) >= ARTICLE_BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the articles extracted since the last flush, with one lookup of what the archive
+        holds of them and a few set-based statements (per article, an upsert was some ten
+        statements), and count what each became. Within the file's transaction, like the rest."""
+        items, self._pending, self._pending_keys = self._pending, [], set()
+        if not items:
+            return
+        rows = {item_key(i): article_row(i, self.storage.run_id) for i in items}
+        known = existing_articles(self.db, list(rows))
+        for item in items:
+            key = item_key(item)
+            self.report.articles[_outcome(item, rows[key], known.get(key))] += 1
+        self.storage.write_articles(items, rows=rows)
+
+    def _route(self, url: str) -> tuple[SiteProfile | None, str]:
+        """`route`, asking only the profiles at the URL's scheme, host and port."""
+        try:
+            parts = urlsplit(url.strip())
+            where = (parts.scheme, parts.netloc)
+        except ValueError:
+            return route(url, self.registry)
+        owners = self._owners.get(where)
+        if owners is None:
+            owners = self._owners[where] = {slug: p for slug, p in self.registry.items() if p.owns(url)}
+        return route(url, owners)
+
+    def _keep(self, page: RawPageItem, kind: str, packed: Future[tuple[str, bytes]] | None) -> None:
+        page.kind = kind
+        self.storage.write_raw_pages([page], [packed.result() if packed is not None else None])
 
     def _site(self, site: SiteProfile, when: str) -> None:
         if site.slug not in self.sites_seen:
             self.sites_seen.add(site.slug)
             self.db["sites"].upsert(site_row(site, when), pk="slug")
+
+
+def _outcome(item: ArticleItem, row: dict[str, Any], previous: dict[str, Any] | None) -> str:
+    """How storing the item (its `article_row`) over the archived row `previous` will end, for the
+    report (the storage decides the same way)."""
+    if previous is None:
+        return "new"
+    if not replaces_content(previous, item):
+        return "kept (live or newer copy archived)"
+    return "updated" if row["content_hash"] != previous["content_hash"] else "unchanged"
 
 
 def _records(stream: IO[bytes], path: Path) -> Iterator[Any]:

@@ -272,3 +272,32 @@ def test_in_a_crawl_the_clock_writes_a_batch_no_item_completes(tmp_path: Path) -
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip().splitlines()[-1] == "[0, 2]"
+
+
+def test_raw_pages_packed_ahead_are_stored_as_packed_in_place(tmp_path: Path) -> None:
+    """A body hashed and compressed by the caller (`pack_body`, as `scrapy import-warc` does on a
+    second thread) gives the very rows the writer makes itself: same digest, bytes, `same_as` and
+    cut; and the writer's plain-SQL insert fills every column of `raw_page_row`."""
+    from pipelines.normalizing import MAX_RAW_PAGE_BYTES
+    from pipelines.rows import RAW_PAGE_COLUMNS, pack_body, raw_page_row
+    from pipelines.schema import open_archive
+    from pipelines.storage import ArchiveWriter
+
+    bodies = [b"<html>one</html>", b"<html>one</html>", b"<html>two</html>", b"<html>" + b"x" * MAX_RAW_PAGE_BYTES]
+    urls = ["http://demo.gov.vn/a", "http://demo.gov.vn/a", "http://demo.gov.vn/a", "http://demo.gov.vn/b"]
+
+    def pages() -> list[RawPageItem]:
+        return [RawPageItem(site="demo", url=url, kind="article", fetched_at=f"2025-07-0{n + 1}T10:00:00+07:00",
+                            status=200, body=body) for n, (url, body) in enumerate(zip(urls, bodies, strict=True))]
+
+    dumps = []
+    for name, packed in (("plain", []), ("packed", [pack_body(b) for b in bodies])):
+        db = open_archive(tmp_path / f"{name}.db")
+        ArchiveWriter(db, sites=[SITE]).write_raw_pages(pages(), packed)
+        dumps.append([dict(zip([d[0] for d in c.description], r, strict=True))
+                      for c in [db.execute("select * from raw_pages order by id")] for r in c.fetchall()])
+        db.close()
+    assert dumps[0] == dumps[1]
+    assert [r["same_as"] for r in dumps[0]] == [None, 1, None, None]
+    assert dumps[0][3]["truncated_from"] == len(bodies[3])
+    assert tuple(raw_page_row(pages()[0], None, None)) == RAW_PAGE_COLUMNS

@@ -27,6 +27,7 @@ from warcio.warcwriter import WARCWriter
 
 from crawler.extraction import PAGE_READER
 from crawler.sites import load_registry
+from pipelines import warc
 from pipelines.lock import ArchiveLock
 from pipelines.schema import open_archive
 from pipelines.warc import WarcImporter, route, vn_to_warc_date, warc_date_to_vn
@@ -348,6 +349,56 @@ def test_live_row_is_kept_and_capture_observation_added(live: Path, tmp_path: Pa
     views = rows(db_path, "select source, capture_url from view_counts where url = ? order by id", (url,))
     assert [v["source"] for v in views] == ["live", "warc"] and views[1]["capture_url"].startswith("warc:old.warc.gz#")
     assert importer.report.articles == {"kept (live or newer copy archived)": 1}
+
+
+
+def import_dump(db_path: Path) -> dict[str, list[dict]]:
+    """Every row an import writes (ids, versions, observations and raw pages included)."""
+    return {table: rows(db_path, f"select * from {table} order by rowid")
+            for table in ("articles", "article_versions", "view_counts", "raw_pages")}
+
+
+def test_batched_import_stores_what_one_capture_at_a_time_does(tmp_path: Path, base: str, collection: dict,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Articles are written in batches (`WarcImporter.flush`); whatever the batch size, the archive
+    and the report are those of storing each capture alone (batches of one), even with captures of
+    one article spread over several batches: newer and edited, older, identical, the same record twice."""
+    parts = []
+    for article in collection["truth"]["sample"][:4]:
+        _, _, html = fetch(article["url"])
+        parts.append(capture(article["url"], html, "2025-03-01T00:00:00Z"))
+        parts.append(capture(article["url"], html.replace(article["title"].encode(), b"Edited"), "2025-06-01T00:00:00Z"))
+        parts.append(capture(article["url"], html, "2024-01-01T00:00:00Z"))
+        parts.append(capture(article["url"], html, "2025-09-01T00:00:00Z"))
+    path = tmp_path / "many.warc.gz"
+    path.write_bytes(b"".join(parts) + parts[0])
+    results = {}
+    for size in (1, 3, 200):
+        monkeypatch.setattr(warc, "ARTICLE_BATCH", size)
+        importer, db = importer_for(tmp_path / f"batch{size}.db", base)
+        importer.import_file(path)
+        db.close()
+        results[size] = (importer.report.lines(), import_dump(tmp_path / f"batch{size}.db"))
+    assert results[3] == results[1] and results[200] == results[1]
+    report, dump = results[1]
+    assert importer.report.articles == {"new": 4, "updated": 8, "kept (live or newer copy archived)": 4}
+    assert importer.report.skipped["already_imported"] == 1
+    assert len(dump["articles"]) == 4 and len(dump["article_versions"]) == 8 and len(dump["view_counts"]) == 16
+
+
+def test_broken_stream_keeps_the_articles_read_before_it(tmp_path: Path, base: str, collection: dict) -> None:
+    """Articles wait for their batch (`WarcImporter.flush`); a file that breaks off still stores
+    every article of the records read before the break, in the file's transaction."""
+    articles = collection["truth"]["sample"][:3]
+    path = tmp_path / "broken.warc.gz"
+    path.write_bytes(b"".join(capture(a["url"], fetch(a["url"])[2], "2025-03-01T00:00:00Z") for a in articles)
+                     + b"".join(hashlib.sha256(b"%d" % n).digest() for n in range(200)))  # garbled bytes
+    importer, db = importer_for(tmp_path / "a.db", base)
+    with db.atomic():  # as the command does: one transaction per file
+        importer.import_file(path)
+    db.close()
+    assert importer.report.skipped["broken_stream"] == 1 and importer.report.articles == {"new": 3}
+    assert sorted(r["url"] for r in rows(tmp_path / "a.db", "select url from articles")) == sorted(a["url"] for a in articles)
 
 
 # --- export --------------------------------------------------------------------------------------
