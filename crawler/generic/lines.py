@@ -215,6 +215,24 @@ def _attribute_verdict(tag: str, klass: str | None, ident: str | None, role: str
     return verdict
 
 
+# Chrome blocks already read, by their markup: a site repeats its menus, header and footer on every
+# page (a mega-menu is most of a page's elements), and reading such a block again gives the same
+# lines and link elements. Keyed by (in bold, the block's serialization); the value holds the
+# block's raw lines and link elements with elements as their positions in ``block.iter()``. Only
+# a block that is the outermost chrome element, outside any link, <article> or <main>, is kept:
+# what it yields then depends on its markup alone. Bounded: the oldest entries go first.
+_ChromeRecord = tuple[tuple[tuple[str, int, float, float, tuple[int, ...], str | None], ...],
+                      tuple[tuple[int, tuple[str, ...] | None], ...]]
+_CHROME_BLOCKS: dict[tuple[bool, bytes], _ChromeRecord] = {}
+CHROME_BLOCKS_MAX = 256  # entries
+CHROME_BLOCK_MAX_BYTES = 256 * 1024  # a larger block (a misnamed main column, say) is not kept
+
+
+def forget_chrome_blocks() -> None:
+    """Empty the cache of chrome blocks (benchmarks measure a crawl's first reading of a site)."""
+    _CHROME_BLOCKS.clear()
+
+
 class _Builder:
     """Collects text runs into lines, and the page's link elements with their text, while walking
     the tree once, without recursion (pages nest thousands of unclosed ``<font>`` tags deep)."""
@@ -229,6 +247,24 @@ class _Builder:
         self.anchors: list[Anchor] = []
         # Closed lines not yet cleaned: (raw text, owner, link ratio, bold ratio, chrome elements, href).
         self.raw_lines: list[tuple[str, Any, float, float, tuple[Any, ...], str | None]] = []
+
+    def _replay(self, block: Any, record: _ChromeRecord) -> None:
+        """What reading `block` yields, from the record of an identical block (`_CHROME_BLOCKS`)."""
+        elements = list(block.iter())
+        self.raw_lines.extend((raw, elements[owner], linked, bold, tuple(elements[c] for c in chrome), href)
+                              for raw, owner, linked, bold, chrome, href in record[0])
+        self.anchors.extend((elements[at], pieces) for at, pieces in record[1])
+
+    def _record(self, block: Any, key: tuple[bool, bytes], first_line: int, first_anchor: int) -> None:
+        """Keep what reading `block` yielded (its lines and link elements since `first_line` and
+        `first_anchor`) for identical blocks of the next pages."""
+        position = {id(el): i for i, el in enumerate(block.iter())}
+        lines = tuple((raw, position[id(owner)], linked, bold, tuple(position[id(c)] for c in chrome), href)
+                      for raw, owner, linked, bold, chrome, href in self.raw_lines[first_line:])
+        anchors = tuple((position[id(el)], pieces) for el, pieces in self.anchors[first_anchor:])
+        if len(_CHROME_BLOCKS) >= CHROME_BLOCKS_MAX:
+            del _CHROME_BLOCKS[next(iter(_CHROME_BLOCKS))]
+        _CHROME_BLOCKS[key] = (lines, anchors)
 
     def walk(self, root: Any) -> None:
         # lxml's iterwalk runs the tree walk in C, with no recursion: "start" reads an element's
@@ -250,6 +286,7 @@ class _Builder:
         runs: list[str] = []
         walker = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
         skipped = None
+        recording: tuple[Any, tuple[bool, bytes], int, int] | None = None  # a chrome block being read
         for event, node in walker:
             if event == "start":
                 tag = node.tag
@@ -289,6 +326,19 @@ class _Builder:
                     if parts or hrefs:
                         flush()
                     owner = node
+                    if chrome and not stack[-1][3] and not open_anchors and recording is None \
+                            and not _inside_article(node):
+                        # The outermost chrome block: read before on another page, or recorded now.
+                        markup = etree.tostring(node, with_tail=False)
+                        if len(markup) <= CHROME_BLOCK_MAX_BYTES:
+                            key = (bool(bold), markup)
+                            record = _CHROME_BLOCKS.get(key)
+                            if record is not None:
+                                self._replay(node, record)
+                                walker.skip_subtree()
+                                skipped = node
+                                continue
+                            recording = (node, key, len(self.raw_lines), len(anchors))
                 if flags & _F_BOLD:
                     bold = True
                 if flags & _F_ANCHOR:
@@ -310,6 +360,9 @@ class _Builder:
                         skipped = None
                     elif flags & _F_BLOCK and (parts or hrefs):
                         flush()
+                    if recording is not None and recording[0] is node:
+                        self._record(*recording)
+                        recording = None
                     if open_anchors and open_anchors[-1][0] is node:
                         _, slot, first, complete = open_anchors.pop()
                         if complete:

@@ -1,0 +1,89 @@
+"""The line walk reuses what it read in a chrome block (menu, header, footer) on a later page whose
+block has the same markup (`crawler.generic.lines._CHROME_BLOCKS`). Reuse must never change an
+answer: every page read after others gives exactly what it gives read alone, element for element."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from crawler.generic import GenericPage
+from crawler.generic.lines import forget_chrome_blocks, read_page
+
+REAL_PAGES = Path(__file__).resolve().parents[1].parent / "shared" / "real-pages"
+
+MENU = ('<ul class="menu"><li><a href="/gioi-thieu.html">Giới thiệu</a></li>'
+        '<li><a href="/tin-tuc.html">Tin <b>tức</b></a><ul class="sub"><li><a href="/tin-tuc/xa.html">Tin xã</a></li>'
+        '</ul></li><li style="display:none"><a href="/an.html">Ẩn</a></li>'
+        '<li><a href="/lien-he.html"><script>var x;</script>Liên hệ</a></li></ul>')
+
+
+def shape(root: Any) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """A page's lines and link elements, with elements named by their path in the tree."""
+    text = read_page(root)
+    path = root.getroottree().getpath
+    lines = [(ln.index, ln.text, path(ln.owner), ln.link_ratio, ln.bold_ratio, ln.chrome, ln.href) for ln in text.lines]
+    anchors = [(path(element), pieces) for element, pieces in text.anchors]
+    return lines, anchors
+
+
+def alone(html: str) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    forget_chrome_blocks()
+    return shape(GenericPage("http://xa.example.gov.vn/p.html", html).root)
+
+
+def page(body: str, menu: str = MENU) -> str:
+    return f"<html><head><title>Trang</title></head><body><nav>{menu}</nav><div id='main'>{body}</div></body></html>"
+
+
+def test_a_reused_menu_gives_the_lines_and_links_of_a_fresh_reading() -> None:
+    first, second = page("<p>Bài thứ nhất có nội dung dài.</p>"), page("<h1>Tiêu đề</h1><p>Bài thứ hai.</p>")
+    expected = alone(second)
+    forget_chrome_blocks()
+    shape(GenericPage("http://xa.example.gov.vn/1.html", first).root)  # the menu is recorded here
+    again = shape(GenericPage("http://xa.example.gov.vn/p.html", second).root)  # and replayed here
+    assert again == expected
+    # The replayed elements are the second page's own, not the first page's.
+    root = GenericPage("http://xa.example.gov.vn/p.html", second).root
+    text = read_page(root)
+    assert all(line.owner.getroottree().getroot() is root for line in text.lines)
+    assert all(element.getroottree().getroot() is root for element, _ in text.anchors)
+    assert ("Tin tức", 1.0) in [(ln.text, ln.link_ratio) for ln in text.lines]
+    assert [pieces for element, pieces in text.anchors if element.get("href") == "/tin-tuc.html"] == [("Tin ", "tức")]
+    # The hidden entry and the one with a script are link elements all the same, read from the tree.
+    assert [pieces for element, pieces in text.anchors if element.get("href") in ("/an.html", "/lien-he.html")] == [None, None]
+
+
+@pytest.mark.parametrize("context", [
+    "<b>{menu}</b>",  # the same menu in bold
+    "<article>{menu}</article>",  # inside an article (its header/footer are not chrome there)
+    "<a href='/x.html'>{menu}</a>",  # inside a link
+])
+def test_the_same_menu_in_another_context_is_read_afresh(context: str) -> None:
+    html = f"<html><body>{context.format(menu=MENU)}<div><p>Nội dung của trang.</p></div></body></html>"
+    expected = alone(html)
+    forget_chrome_blocks()
+    # The menu recorded as the outermost chrome block of another page, out of that context.
+    shape(GenericPage("http://xa.example.gov.vn/1.html", f"<html><body>{MENU}<p>Trang khác.</p></body></html>").root)
+    assert shape(GenericPage("http://xa.example.gov.vn/p.html", html).root) == expected
+
+
+def test_a_menu_that_differs_by_one_entry_is_not_reused() -> None:
+    changed = MENU.replace("Tin xã", "Tin phường")
+    expected = alone(page("<p>Bài.</p>", changed))
+    forget_chrome_blocks()
+    shape(GenericPage("http://xa.example.gov.vn/1.html", page("<p>Bài.</p>")).root)
+    lines, _ = shape(GenericPage("http://xa.example.gov.vn/p.html", page("<p>Bài.</p>", changed)).root)
+    assert lines == expected[0]
+    assert "Tin phường" in [line[1] for line in lines]
+
+
+@pytest.mark.skipif(not (REAL_PAGES / "truth.jsonl").is_file(),
+                    reason=f"no real pages at {REAL_PAGES} (third-party pages are kept outside the repository)")
+def test_real_pages_read_in_a_row_read_as_they_do_alone() -> None:
+    htmls = [path.read_text(encoding="utf-8", errors="replace") for path in sorted(REAL_PAGES.glob("*.html"))]
+    expected = [alone(html) for html in htmls]
+    forget_chrome_blocks()
+    for _ in range(2):  # the second round reads every page with all the site's blocks recorded
+        assert [shape(GenericPage("http://xa.example.gov.vn/p.html", html).root) for html in htmls] == expected
