@@ -50,6 +50,7 @@ from pipelines.rows import (
     article_row,
     failure_row,
     item_key,
+    pack_body,
     raw_page_row,
     site_row,
     version_row,
@@ -91,6 +92,9 @@ class Batch:
     failures: list[FailureItem] = field(default_factory=list)
     raw_pages: list[RawPageItem] = field(default_factory=list)
     rows: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # `pack_body` of each raw page (hash and compressed body), made on another thread as the pages
+    # came (SQLitePipeline); None for a page whose body the writer packs itself.
+    packed: list[Future[tuple[str, bytes]] | None] = field(default_factory=list)
     # Set by the writer once the batch is staged (see ArchiveWriter.write_batch).
     staged: threading.Event = field(default_factory=threading.Event)
 
@@ -156,7 +160,7 @@ class ArchiveWriter:
                 self.tag_sites(batch.raw_pages)  # before the articles: they copy their site's tag
                 staged = self.stage_articles(list(latest.values()), extra, batch.rows, tallies)
                 self.write_failures(batch.failures, tallies)
-                self.write_raw_pages(batch.raw_pages)
+                self.write_raw_pages(batch.raw_pages, [f.result() if f is not None else None for f in batch.packed])
             finally:
                 batch.staged.set()
             self.apply_articles(staged)
@@ -289,6 +293,11 @@ class SQLitePipeline:
         self.writer: ArchiveWriter | None = None
         self.run_id: int | None = None
         self._thread: ThreadPoolExecutor | None = None
+        # Raw pages are hashed and compressed on their own thread as they come (zlib and hashlib
+        # give up the GIL): done in the batch's staging, it held the crawl's thread up (it waits for
+        # the staging) for about a millisecond a page. Keyed by the item's id while it is buffered.
+        self._packer: ThreadPoolExecutor | None = None
+        self._packing: dict[int, Future[tuple[str, bytes]]] = {}
         self._in_flight: tuple[Future[None], Batch] | None = None
         self._failed_writes = 0  # failed commits in a row
         self._stopping = False
@@ -325,6 +334,7 @@ class SQLitePipeline:
         for site in self._sites():
             self.writer.tally(site.slug)
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="archive-writer")
+        self._packer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="raw-page-packer")
         if getattr(self.crawler, "engine", None) is not None and self.flush_seconds > 0:
             # Only inside a real crawl (a running reactor): between items, a waiting batch is
             # flushed by the clock. Outside one (tests, benchmarks) items alone drive flushing.
@@ -340,6 +350,8 @@ class SQLitePipeline:
             self.failures.append(item)
         elif isinstance(item, RawPageItem):
             self.raw_pages.append(item)
+            if self._packer is not None:
+                self._packing[id(item)] = self._packer.submit(pack_body, item.body)
         elif isinstance(item, ListingWalkItem):
             self.walks[(item.site, item.listing_url)] = item
             return item
@@ -368,6 +380,9 @@ class SQLitePipeline:
                 break
         if self._thread is not None:
             self._thread.shutdown(wait=True)
+        if self._packer is not None:
+            self._packer.shutdown(wait=True)
+            self._packing.clear()
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         if self.db is None or self.writer is None:
@@ -448,6 +463,8 @@ class SQLitePipeline:
                                         self.raw_pages + batch.raw_pages)
             self.articles, self.failures, self.raw_pages = [], [], []
             self._oldest = None
+        # A page sent again after a failed batch lost its packing: the writer packs it then.
+        batch.packed = [self._packing.pop(id(page), None) for page in batch.raw_pages]
         self._in_flight = (self._thread.submit(self.writer.write_batch, batch), batch)
         batch.staged.wait()  # the row-by-row part; the rest runs while the crawl goes on
 

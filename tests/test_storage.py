@@ -211,6 +211,32 @@ def test_a_batch_that_cannot_be_written_is_kept_and_written_with_the_next(
     assert rows(db, "select count(*) from view_counts") == [(4,)]
 
 
+def test_raw_pages_packed_on_their_thread_are_stored_as_the_writer_packs_them(tmp_path: Path) -> None:
+    # The pipeline hashes and compresses raw pages on a thread of their own as they come; a batch
+    # that failed is sent again without that packing, and the writer packs those pages itself.
+    import hashlib
+    import zlib
+
+    db = tmp_path / "archive.db"
+    pipeline = make_pipeline(db, batch=2, timeout=0.2)
+    bodies = [f"<html><p>trang {n}</p></html>".encode() * 40 for n in range(3)]
+    other = hold_write_lock(db)
+    for n in (0, 1):
+        pipeline.process_item(RawPageItem(site="demo", url=f"https://demo.gov.vn/{n}.aspx", kind="article",
+                                          fetched_at="2026-11-01T08:00:00+07:00", status=200, body=bodies[n]))
+    assert pipeline.wait_for_writes() is False  # the first two are kept, their packing is gone
+    other.rollback()
+    other.close()
+    pipeline.process_item(RawPageItem(site="demo", url="https://demo.gov.vn/2.aspx", kind="article",
+                                      fetched_at="2026-11-01T08:00:00+07:00", status=200, body=bodies[2]))
+    finish(pipeline)
+    stored = rows(db, "select url, body, body_sha1, body_size from raw_pages order by url")
+    assert [(url, zlib.decompress(body), sha1, size) for url, body, sha1, size in stored] == [
+        (f"https://demo.gov.vn/{n}.aspx", bodies[n], hashlib.sha1(bodies[n]).hexdigest(), len(bodies[n]))
+        for n in range(3)]
+    assert pipeline._packing == {}
+
+
 def test_an_archive_that_refuses_writes_to_the_end_exits_3_and_keeps_no_partial_batch(
         tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     db = tmp_path / "archive.db"

@@ -251,9 +251,10 @@ class _Builder:
     def _replay(self, block: Any, record: _ChromeRecord) -> None:
         """What reading `block` yields, from the record of an identical block (`_CHROME_BLOCKS`)."""
         elements = list(block.iter())
-        self.raw_lines.extend((raw, elements[owner], linked, bold, tuple(elements[c] for c in chrome), href)
-                              for raw, owner, linked, bold, chrome, href in record[0])
-        self.anchors.extend((elements[at], pieces) for at, pieces in record[1])
+        at = elements.__getitem__
+        self.raw_lines.extend([(raw, at(owner), linked, bold, tuple(map(at, chrome)), href)
+                               for raw, owner, linked, bold, chrome, href in record[0]])
+        self.anchors.extend([(at(element), pieces) for element, pieces in record[1]])
 
     def _record(self, block: Any, key: tuple[bool, bytes], first_line: int, first_anchor: int) -> None:
         """Keep what reading `block` yielded (its lines and link elements since `first_line` and
