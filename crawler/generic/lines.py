@@ -8,6 +8,7 @@ chrome (menus, header, footer, side boxes: by tag, or by class/id words from `vo
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -217,14 +218,15 @@ def _attribute_verdict(tag: str, klass: str | None, ident: str | None, role: str
 
 # Chrome blocks already read, by their markup: a site repeats its menus, header and footer on every
 # page (a mega-menu is most of a page's elements), and reading such a block again gives the same
-# lines and link elements. Keyed by (in bold, the block's serialization); the value holds the
-# block's raw lines and link elements with elements as their positions in ``block.iter()``. Only
-# a block that is the outermost chrome element, outside any link, <article> or <main>, is kept:
-# what it yields then depends on its markup alone. Bounded: the oldest entries go first.
+# lines and link elements. Keyed by (in bold, a 128-bit BLAKE2 digest of the block's serialization:
+# the markup itself would hold up to a few hundred kilobytes an entry); the value holds the block's
+# raw lines and link elements with elements as their positions in ``block.iter()``. Only a block
+# that is the outermost chrome element, outside any link, <article> or <main>, is kept: what it
+# yields then depends on its markup alone. Bounded: the oldest entries go first.
 _ChromeRecord = tuple[tuple[tuple[str, int, float, float, tuple[int, ...], str | None], ...],
                       tuple[tuple[int, tuple[str, ...] | None], ...]]
 _CHROME_BLOCKS: dict[tuple[bool, bytes], _ChromeRecord] = {}
-CHROME_BLOCKS_MAX = 256  # entries
+CHROME_BLOCKS_MAX = 128  # entries
 CHROME_BLOCK_MAX_BYTES = 256 * 1024  # a larger block (a misnamed main column, say) is not kept
 
 
@@ -332,7 +334,7 @@ class _Builder:
                         # The outermost chrome block: read before on another page, or recorded now.
                         markup = etree.tostring(node, with_tail=False)
                         if len(markup) <= CHROME_BLOCK_MAX_BYTES:
-                            key = (bool(bold), markup)
+                            key = (bool(bold), hashlib.blake2b(markup, digest_size=16).digest())
                             record = _CHROME_BLOCKS.get(key)
                             if record is not None:
                                 self._replay(node, record)
