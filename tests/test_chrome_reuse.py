@@ -33,6 +33,12 @@ def alone(html: str) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     return shape(GenericPage("http://xa.example.gov.vn/p.html", html).root)
 
 
+def warm(html: str) -> None:
+    """Read a page twice: a chrome block is noted the first time it is met, recorded the second."""
+    for _ in range(2):
+        shape(GenericPage("http://xa.example.gov.vn/1.html", html).root)
+
+
 def page(body: str, menu: str = MENU) -> str:
     return f"<html><head><title>Trang</title></head><body><nav>{menu}</nav><div id='main'>{body}</div></body></html>"
 
@@ -41,7 +47,7 @@ def test_a_reused_menu_gives_the_lines_and_links_of_a_fresh_reading() -> None:
     first, second = page("<p>Bài thứ nhất có nội dung dài.</p>"), page("<h1>Tiêu đề</h1><p>Bài thứ hai.</p>")
     expected = alone(second)
     forget_chrome_blocks()
-    shape(GenericPage("http://xa.example.gov.vn/1.html", first).root)  # the menu is recorded here
+    warm(first)  # the menu is recorded here
     again = shape(GenericPage("http://xa.example.gov.vn/p.html", second).root)  # and replayed here
     assert again == expected
     # The replayed elements are the second page's own, not the first page's.
@@ -65,7 +71,7 @@ def test_the_same_menu_in_another_context_is_read_afresh(context: str) -> None:
     expected = alone(html)
     forget_chrome_blocks()
     # The menu recorded as the outermost chrome block of another page, out of that context.
-    shape(GenericPage("http://xa.example.gov.vn/1.html", f"<html><body>{MENU}<p>Trang khác.</p></body></html>").root)
+    warm(f"<html><body>{MENU}<p>Trang khác.</p></body></html>")
     assert shape(GenericPage("http://xa.example.gov.vn/p.html", html).root) == expected
 
 
@@ -73,7 +79,7 @@ def test_a_menu_that_differs_by_one_entry_is_not_reused() -> None:
     changed = MENU.replace("Tin xã", "Tin phường")
     expected = alone(page("<p>Bài.</p>", changed))
     forget_chrome_blocks()
-    shape(GenericPage("http://xa.example.gov.vn/1.html", page("<p>Bài.</p>")).root)
+    warm(page("<p>Bài.</p>"))
     lines, _ = shape(GenericPage("http://xa.example.gov.vn/p.html", page("<p>Bài.</p>", changed)).root)
     assert lines == expected[0]
     assert "Tin phường" in [line[1] for line in lines]
@@ -85,5 +91,5 @@ def test_real_pages_read_in_a_row_read_as_they_do_alone() -> None:
     htmls = [path.read_text(encoding="utf-8", errors="replace") for path in sorted(REAL_PAGES.glob("*.html"))]
     expected = [alone(html) for html in htmls]
     forget_chrome_blocks()
-    for _ in range(2):  # the second round reads every page with all the site's blocks recorded
+    for _ in range(3):  # the last rounds read every page with all the site's blocks recorded
         assert [shape(GenericPage("http://xa.example.gov.vn/p.html", html).root) for html in htmls] == expected

@@ -225,9 +225,19 @@ def _attribute_verdict(tag: str, klass: str | None, ident: str | None, role: str
 # yields then depends on its markup alone. Bounded: the oldest entries go first.
 _ChromeRecord = tuple[tuple[tuple[str, int, float, float, tuple[int, ...], str | None], ...],
                       tuple[tuple[int, tuple[str, ...] | None], ...]]
-_CHROME_BLOCKS: dict[tuple[bool, bytes], _ChromeRecord] = {}
-CHROME_BLOCKS_MAX = 128  # entries
+_CHROME_BLOCKS: dict[tuple[bool, bytes], _ChromeRecord | None] = {}
+CHROME_BLOCKS_MAX = 256  # entries (blocks met once take a few bytes)
 CHROME_BLOCK_MAX_BYTES = 256 * 1024  # a larger block (a misnamed main column, say) is not kept
+
+
+_UNSEEN: Any = object()
+
+
+def _remember(key: tuple[bool, bytes], record: _ChromeRecord | None) -> None:
+    """Keep a block's record (None: the block was met once), the oldest entry going when full."""
+    if key not in _CHROME_BLOCKS and len(_CHROME_BLOCKS) >= CHROME_BLOCKS_MAX:
+        del _CHROME_BLOCKS[next(iter(_CHROME_BLOCKS))]
+    _CHROME_BLOCKS[key] = record
 
 
 def forget_chrome_blocks() -> None:
@@ -265,9 +275,7 @@ class _Builder:
         lines = tuple((raw, position[id(owner)], linked, bold, tuple(position[id(c)] for c in chrome), href)
                       for raw, owner, linked, bold, chrome, href in self.raw_lines[first_line:])
         anchors = tuple((position[id(el)], pieces) for el, pieces in self.anchors[first_anchor:])
-        if len(_CHROME_BLOCKS) >= CHROME_BLOCKS_MAX:
-            del _CHROME_BLOCKS[next(iter(_CHROME_BLOCKS))]
-        _CHROME_BLOCKS[key] = (lines, anchors)
+        _remember(key, (lines, anchors))
 
     def walk(self, root: Any) -> None:
         # lxml's iterwalk runs the tree walk in C, with no recursion: "start" reads an element's
@@ -331,17 +339,22 @@ class _Builder:
                     owner = node
                     if chrome and not stack[-1][3] and not open_anchors and recording is None \
                             and not _inside_article(node):
-                        # The outermost chrome block: read before on another page, or recorded now.
+                        # The outermost chrome block: replayed when recorded on an earlier page;
+                        # recorded when met once before (a block met once, such as a main column
+                        # misnamed as chrome, is never worth recording), else only noted.
                         markup = etree.tostring(node, with_tail=False)
                         if len(markup) <= CHROME_BLOCK_MAX_BYTES:
                             key = (bool(bold), hashlib.blake2b(markup, digest_size=16).digest())
-                            record = _CHROME_BLOCKS.get(key)
-                            if record is not None:
+                            record = _CHROME_BLOCKS.get(key, _UNSEEN)
+                            if record is _UNSEEN:
+                                _remember(key, None)
+                            elif record is None:
+                                recording = (node, key, len(self.raw_lines), len(anchors))
+                            else:
                                 self._replay(node, record)
                                 walker.skip_subtree()
                                 skipped = node
                                 continue
-                            recording = (node, key, len(self.raw_lines), len(anchors))
                 if flags & _F_BOLD:
                     bold = True
                 if flags & _F_ANCHOR:
