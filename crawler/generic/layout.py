@@ -108,14 +108,25 @@ def _non_date_words(folded: str) -> list[str]:
 
 
 def is_content(line: Line) -> bool:
-    return (not line.chrome and line.chars >= MIN_CONTENT_CHARS and line.link_ratio < MAX_CONTENT_LINK_RATIO
+    content = line.content
+    if content is None:
+        content = line.content = (
+            not line.chrome and line.chars >= MIN_CONTENT_CHARS and line.link_ratio < MAX_CONTENT_LINK_RATIO
             and not is_meta_line(line.text) and not vocab.is_noise_line(line.text)
             and not vocab.is_end_marker(line.text))
+    return content
 
 
 def is_headline_link(line: Line) -> bool:
     """The title of another article, as listed in a listing or a related-links box: mostly link
     text, or a link followed only by its date in parentheses ("Tiêu đề (2019-05-17T02:49:00.000Z)")."""
+    headline = line.headline
+    if headline is None:
+        headline = line.headline = _headline_link(line)
+    return headline
+
+
+def _headline_link(line: Line) -> bool:
     if line.chars * line.link_ratio < 20 or len(line.text.split()) < 4:
         return False
     if line.link_ratio < HEADLINE_LINK_RATIO and not (line.link_ratio >= 0.3 and _TRAILING_DATE.search(line.text)):

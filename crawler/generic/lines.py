@@ -44,6 +44,10 @@ class Line:
     bold_ratio: float  # share of the characters inside <strong>/<b>
     chrome: bool  # inside page chrome (menu, header, footer, side box...)
     href: str | None = None  # the link of a line that is (mostly) one link
+    # What `layout.is_content` and `layout.is_headline_link` said of the line, kept: layout asks
+    # them of the same lines hundreds of times a page (pure answers; chrome is settled by then).
+    content: bool | None = None
+    headline: bool | None = None
 
     @property
     def chars(self) -> int:

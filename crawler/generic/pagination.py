@@ -227,9 +227,14 @@ def _pager_like(anchors: Sequence[Anchor]) -> list[tuple[Any, str]]:
         if not label:
             label = clean_text(element.get("title") or element.get("aria-label") or "")
         by_label, short = _label_says_pager(label)
-        if by_label or element.get("rel") or (short and _NEXT_CLASS.search(element.get("class") or "")):
+        if by_label or element.get("rel") or (short and _next_class(element.get("class") or "")):
             out.append((element, label))
     return out
+
+
+@lru_cache(maxsize=4096)  # a site's anchors repeat a few classes; pure
+def _next_class(klass: str) -> bool:
+    return bool(_NEXT_CLASS.search(klass))
 
 
 @lru_cache(maxsize=16384)  # pure
