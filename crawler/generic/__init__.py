@@ -4,7 +4,8 @@
 What lives where (all pure, HTML and URLs in, answers out):
 
 - ``urls.py``: canonical URLs, the same-site test, trap rules, the catalogue's URL shapes;
-- ``lines.py``: a page flattened into visual lines tied to their elements, page chrome marked;
+- ``lines.py``: a page flattened into visual lines tied to their elements, page chrome marked, and
+  its link elements with their text, in one walk (chrome blocks a site repeats are replayed);
 - ``layout.py``: the title, the main text block, the body span, the lines around them;
 - ``structured.py``: <meta>, JSON-LD and microdata;
 - ``extract.py``: the article fields with provenance (same `ArticleFields` as profiles produce),

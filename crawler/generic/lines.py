@@ -4,7 +4,11 @@ Generic extraction reasons about *where* text sits (after the title, inside the 
 before the related links), so the page is flattened once into `Line`s in document order: one line
 per run of text between block boundaries (like `crawler.pages.html.paragraphs`), remembering the
 block element that holds it, how much of it is link text or bold, and whether it sits in page
-chrome (menus, header, footer, side boxes: by tag, or by class/id words from `vocab`). Pure.
+chrome (menus, header, footer, side boxes: by tag, or by class/id words from `vocab`). The same
+walk collects the page's link elements with their text (`read_page` -> `PageText`), which the
+pager and the link list read. Pure: the one state kept between pages is a bounded cache of chrome
+blocks already read (`_CHROME_BLOCKS`), which only saves walking a site's menus again and never
+changes an answer (tests/test_chrome_reuse.py).
 """
 from __future__ import annotations
 
@@ -145,11 +149,6 @@ def read_page(root: Any) -> PageText:
     builder.finish()
     _release_misnamed_chrome(builder.lines, builder.chrome_of)
     return PageText(builder.lines, builder.anchors)
-
-
-def page_lines(root: Any) -> list[Line]:
-    """The page's lines in document order (empty lines dropped)."""
-    return read_page(root).lines
 
 
 # A chrome-by-class element holding at least this share of the page's prose is the page's main
