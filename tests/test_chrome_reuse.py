@@ -13,7 +13,7 @@ from crawler.generic.lines import forget_chrome_blocks, read_page
 
 REAL_PAGES = Path(__file__).resolve().parents[1].parent / "shared" / "real-pages"
 
-MENU = ('<ul class="menu"><li><a href="/gioi-thieu.html">Giới thiệu</a></li>'
+MENU = ('<ul class="menu"><li><a href="/gioi-thieu.html">  Giới&nbsp; thiệu\u200b </a></li>'
         '<li><a href="/tin-tuc.html">Tin <b>tức</b></a><ul class="sub"><li><a href="/tin-tuc/xa.html">Tin xã</a></li>'
         '</ul></li><li style="display:none"><a href="/an.html">Ẩn</a></li>'
         '<li><a href="/lien-he.html"><script>var x;</script>Liên hệ</a></li></ul>')

@@ -262,21 +262,28 @@ class _Builder:
         self.anchors: list[Anchor] = []
         # Closed lines not yet cleaned: (raw text, owner, link ratio, bold ratio, chrome elements, href).
         self.raw_lines: list[tuple[str, Any, float, float, tuple[Any, ...], str | None]] = []
+        # The spans of `raw_lines` replayed from a record, whose texts are cleaned already.
+        self.clean_spans: list[tuple[int, int]] = []
 
     def _replay(self, block: Any, record: _ChromeRecord) -> None:
         """What reading `block` yields, from the record of an identical block (`_CHROME_BLOCKS`)."""
         elements = list(block.iter())
         at = elements.__getitem__
+        start = len(self.raw_lines)
         self.raw_lines.extend([(raw, at(owner), linked, bold, tuple(map(at, chrome)), href)
                                for raw, owner, linked, bold, chrome, href in record[0]])
         self.anchors.extend([(at(element), pieces) for element, pieces in record[1]])
+        self.clean_spans.append((start, len(self.raw_lines)))
 
     def _record(self, block: Any, key: tuple[bool, bytes], first_line: int, first_anchor: int) -> None:
         """Keep what reading `block` yielded (its lines and link elements since `first_line` and
-        `first_anchor`) for identical blocks of the next pages."""
+        `first_anchor`) for identical blocks of the next pages. The texts are kept cleaned, the
+        lines that clean to nothing left out."""
         position = {id(el): i for i, el in enumerate(block.iter())}
-        lines = tuple((raw, position[id(owner)], linked, bold, tuple(position[id(c)] for c in chrome), href)
-                      for raw, owner, linked, bold, chrome, href in self.raw_lines[first_line:])
+        read = self.raw_lines[first_line:]
+        texts = clean_texts([raw for raw, *_ in read])
+        lines = tuple((text, position[id(owner)], linked, bold, tuple(position[id(c)] for c in chrome), href)
+                      for text, (_, owner, linked, bold, chrome, href) in zip(texts, read, strict=True) if text)
         anchors = tuple((position[id(el)], pieces) for el, pieces in self.anchors[first_anchor:])
         _remember(key, (lines, anchors))
 
@@ -420,16 +427,22 @@ class _Builder:
             self.hrefs.clear()
 
     def finish(self) -> None:
-        """The lines: raw texts cleaned in one batch (`clean_texts`), the empty ones dropped."""
+        """The lines: raw texts cleaned in one batch (`clean_texts`; replayed ones are clean
+        already), the empty ones dropped."""
         self.flush()
-        lines, chrome_of = self.lines, self.chrome_of
-        texts = clean_texts([raw for raw, *_ in self.raw_lines])
-        for text, (_, owner, linked, bold, chrome, href) in zip(texts, self.raw_lines, strict=True):
+        lines, chrome_of, raw_lines = self.lines, self.chrome_of, self.raw_lines
+        replayed = bytearray(len(raw_lines))
+        for first, end in self.clean_spans:
+            replayed[first:end] = b"\x01" * (end - first)
+        cleaned = iter(clean_texts([line[0] for line, done in zip(raw_lines, replayed, strict=True) if not done]))
+        for (raw, owner, linked, bold, chrome, href), done in zip(raw_lines, replayed, strict=True):
+            text = raw if done else next(cleaned)
             if text:
                 if chrome:
                     chrome_of[len(lines)] = chrome
                 lines.append(Line(len(lines), text, owner, linked, bold, bool(chrome), href))
         self.raw_lines.clear()
+        self.clean_spans.clear()
 
 
 def ancestors(element: Any, limit: int = 60) -> Iterator[Any]:
