@@ -93,3 +93,22 @@ def test_real_pages_read_in_a_row_read_as_they_do_alone() -> None:
     forget_chrome_blocks()
     for _ in range(3):  # the last rounds read every page with all the site's blocks recorded
         assert [shape(GenericPage("http://xa.example.gov.vn/p.html", html).root) for html in htmls] == expected
+
+
+def test_the_cache_is_bounded_and_keeps_the_blocks_in_use(monkeypatch: pytest.MonkeyPatch) -> None:
+    from crawler.generic import lines
+
+    monkeypatch.setattr(lines, "CHROME_BLOCKS_MAX", 3)
+    forget_chrome_blocks()
+    warm(page("<p>Bài.</p>"))  # the site's menu, recorded
+    for n in range(10):  # each page also has a side box of its own, met once
+        html = f"<html><body><div class='sidebar'><p>Hộp số {n}</p></div><nav>{MENU}</nav><p>Bài {n}.</p></body></html>"
+        expected = alone(html)
+        forget_chrome_blocks()
+        warm(page("<p>Bài.</p>"))
+        for m in range(n):
+            shape(GenericPage("http://xa.example.gov.vn/q.html", html.replace(f"số {n}", f"cũ {m}")).root)
+        assert len(lines._CHROME_BLOCKS) <= 3
+        assert shape(GenericPage("http://xa.example.gov.vn/p.html", html).root) == expected
+        # The menu, replayed on every page, outlives the side boxes met once.
+        assert sum(record is not None for record in lines._CHROME_BLOCKS.values()) == 1

@@ -225,7 +225,7 @@ def _attribute_verdict(tag: str, klass: str | None, ident: str | None, role: str
 # the markup itself would hold up to a few hundred kilobytes an entry); the value holds the block's
 # raw lines and link elements with elements as their positions in ``block.iter()``. Only a block
 # that is the outermost chrome element, outside any link, <article> or <main>, is kept: what it
-# yields then depends on its markup alone. Bounded: the oldest entries go first.
+# yields then depends on its markup alone. Bounded: the least recently used entries go first.
 _ChromeRecord = tuple[tuple[tuple[str, int, float, float, tuple[int, ...], str | None], ...],
                       tuple[tuple[int, tuple[str, ...] | None], ...]]
 _CHROME_BLOCKS: dict[tuple[bool, bytes], _ChromeRecord | None] = {}
@@ -237,7 +237,8 @@ _UNSEEN: Any = object()
 
 
 def _remember(key: tuple[bool, bytes], record: _ChromeRecord | None) -> None:
-    """Keep a block's record (None: the block was met once), the oldest entry going when full."""
+    """Keep a block's record (None: the block was met once), the least recently used entry going
+    when full (a site's menu, replayed on every page, stays while blocks met once come and go)."""
     if key not in _CHROME_BLOCKS and len(_CHROME_BLOCKS) >= CHROME_BLOCKS_MAX:
         del _CHROME_BLOCKS[next(iter(_CHROME_BLOCKS))]
     _CHROME_BLOCKS[key] = record
@@ -361,6 +362,7 @@ class _Builder:
                             elif record is None:
                                 recording = (node, key, len(self.raw_lines), len(anchors))
                             else:
+                                _CHROME_BLOCKS[key] = _CHROME_BLOCKS.pop(key)  # used: the newest now
                                 self._replay(node, record)
                                 walker.skip_subtree()
                                 skipped = node
