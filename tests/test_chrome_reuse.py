@@ -66,7 +66,7 @@ def test_a_reused_menu_gives_the_lines_and_links_of_a_fresh_reading() -> None:
     "<article>{menu}</article>",  # inside an article (its header/footer are not chrome there)
     "<a href='/x.html'>{menu}</a>",  # inside a link
 ])
-def test_the_same_menu_in_another_context_is_read_afresh(context: str) -> None:
+def test_the_same_menu_in_another_context_reads_as_it_does_alone(context: str) -> None:
     html = f"<html><body>{context.format(menu=MENU)}<div><p>Nội dung của trang.</p></div></body></html>"
     expected = alone(html)
     forget_chrome_blocks()

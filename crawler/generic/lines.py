@@ -76,19 +76,6 @@ def class_text(element: Any) -> str:
     return f"{element.get('class') or ''} {element.get('id') or ''}".lower()
 
 
-def is_chrome_element(element: Any) -> bool:
-    """Page chrome by its own tag or class/id (not its ancestors')."""
-    tag = element.tag if isinstance(element.tag, str) else ""
-    if tag in vocab.CHROME_TAGS and not _inside_article(element):
-        return True
-    if element.get("role") in _CHROME_ROLES:
-        return True
-    if tag in _HEADINGS:
-        return False  # "header-title": a heading is chrome only inside chrome
-    klass, ident = element.get("class"), element.get("id")
-    return bool(klass or ident) and _chrome_words(klass or "", ident or "")
-
-
 _CONTENT_WORDS = vocab.CONTENT_TOKENS - {"main", "text"}
 
 
@@ -108,17 +95,6 @@ _IN_ARTICLE = etree.XPath("boolean(ancestor::article or ancestor::main)")
 def _inside_article(element: Any) -> bool:
     """<header>/<footer> of an <article> or <main> hold its title and byline, not site chrome."""
     return bool(_IN_ARTICLE(element))
-
-
-def is_hidden(element: Any) -> bool:
-    """Not shown to readers: the hidden attribute, display:none, or a hiding utility class."""
-    attrib = element.attrib
-    if not attrib:
-        return False
-    if "hidden" in attrib or ("style" in attrib and _HIDDEN_STYLE.search(attrib["style"])):
-        return True
-    klass = attrib.get("class")
-    return bool(klass) and _hiding_class(klass)
 
 
 @lru_cache(maxsize=4096)
@@ -207,8 +183,11 @@ _F_HIDDEN, _F_CHROME = 1, 2  # and _F_BOLD: a bold style
 @lru_cache(maxsize=16384)  # a site's pages repeat the same few hundred attribute sets; pure
 def _attribute_verdict(tag: str, klass: str | None, ident: str | None, role: str | None, style: str | None,
                        hidden: bool) -> int:
-    """Bits: hidden (`is_hidden`), chrome by role or class/id words (`is_chrome_element` without
-    its tag rule, which needs the element's ancestors), bold by style."""
+    """What an element's own attributes say, as bits. Hidden: the ``hidden`` attribute, a
+    display:none / visibility:hidden style, or a hiding utility class. Chrome: an ARIA landmark
+    role, or class/id words naming chrome (never for a heading: "header-title" is chrome only
+    inside chrome); chrome by tag (``nav``, ``footer``... outside <article>/<main>) is the walk's,
+    as it needs the element's ancestors. Bold: a bold font-weight style."""
     if hidden or (style and _HIDDEN_STYLE.search(style)) or (klass and _hiding_class(klass)):
         return _F_HIDDEN
     verdict = 0

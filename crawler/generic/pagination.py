@@ -153,10 +153,8 @@ def _next_signatures(anchor: Any, label: str) -> list[str]:
     rel = anchor.get("rel")
     if rel and "next" in rel.lower().split():
         signatures.append("rel")
-    if short:
-        klass = anchor.get("class")
-        if klass and _NEXT_CLASS.search(klass):
-            signatures.append("class")
+    if short and _next_class(anchor.get("class") or ""):
+        signatures.append("class")
     return signatures
 
 
