@@ -15,20 +15,23 @@ REAL_PAGES = Path(__file__).resolve().parents[1].parent / "shared" / "real-pages
 
 MENU = ('<ul class="menu"><li><a href="/gioi-thieu.html">  Giới&nbsp; thiệu\u200b </a></li>'
         '<li><a href="/tin-tuc.html">Tin <b>tức</b></a><ul class="sub"><li><a href="/tin-tuc/xa.html">Tin xã</a></li>'
-        '</ul></li><li style="display:none"><a href="/an.html">Ẩn</a></li>'
+        '</ul></li><li style="display:none"><a href="/an.html">Ẩn</a><span class="breadcrumb">x</span></li>'
+        '<li class="duong-dan"><a href="/vi-tri.html">Vị trí</a></li>'
         '<li><a href="/lien-he.html"><script>var x;</script>Liên hệ</a></li></ul>')
 
 
-def shape(root: Any) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-    """A page's lines and link elements, with elements named by their path in the tree."""
+def shape(root: Any) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """A page's lines, link elements and breadcrumb candidates, with elements named by their path
+    in the tree."""
     text = read_page(root)
     path = root.getroottree().getpath
     lines = [(ln.index, ln.text, path(ln.owner), ln.link_ratio, ln.bold_ratio, ln.chrome, ln.href) for ln in text.lines]
     anchors = [(path(element), pieces) for element, pieces in text.anchors]
-    return lines, anchors
+    crumbs = [(path(element), subtree) for element, subtree in text.crumbs]
+    return lines, anchors, crumbs
 
 
-def alone(html: str) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+def alone(html: str) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     forget_chrome_blocks()
     return shape(GenericPage("http://xa.example.gov.vn/p.html", html).root)
 
@@ -59,6 +62,9 @@ def test_a_reused_menu_gives_the_lines_and_links_of_a_fresh_reading() -> None:
     assert [pieces for element, pieces in text.anchors if element.get("href") == "/tin-tuc.html"] == [("Tin ", "tức")]
     # The hidden entry and the one with a script are link elements all the same, read from the tree.
     assert [pieces for element, pieces in text.anchors if element.get("href") in ("/an.html", "/lien-he.html")] == [None, None]
+    # Breadcrumb candidates too: the hidden entry as a subtree to search, the named one as itself.
+    assert [(element.get("style") or element.get("class"), subtree) for element, subtree in text.crumbs
+            if element.tag == "li"] == [("display:none", True), ("duong-dan", False)]
 
 
 @pytest.mark.parametrize("context", [
@@ -80,7 +86,7 @@ def test_a_menu_that_differs_by_one_entry_is_not_reused() -> None:
     expected = alone(page("<p>Bài.</p>", changed))
     forget_chrome_blocks()
     warm(page("<p>Bài.</p>"))
-    lines, _ = shape(GenericPage("http://xa.example.gov.vn/p.html", page("<p>Bài.</p>", changed)).root)
+    lines, _, _ = shape(GenericPage("http://xa.example.gov.vn/p.html", page("<p>Bài.</p>", changed)).root)
     assert lines == expected[0]
     assert "Tin phường" in [line[1] for line in lines]
 

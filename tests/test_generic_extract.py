@@ -122,3 +122,32 @@ def test_structured_metadata_fills_in_when_the_page_shows_nothing() -> None:
 ])
 def test_site_name_is_stripped_from_title_tag(title: str, expected: str) -> None:
     assert strip_site_name(title) == expected
+
+
+def _category(body: str) -> tuple[str | None, str | None]:
+    from crawler.generic.extract import extract_category
+    from crawler.generic.lines import forget_chrome_blocks
+
+    forget_chrome_blocks()
+    page = GenericPage("http://xa.example.gov.vn/tin/bai-1.html", f"<html><head><title>Bài</title></head><body>{body}</body></html>")
+    return extract_category(page, "Bài")
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    # A breadcrumb the reader sees.
+    ('<div class="Duong_Dan"><a href="/">Trang chủ</a> » <a href="/tin">Tin tức</a></div><p>Nội dung.</p>', "Tin tức"),
+    # One the walk does not enter (hidden, or inside a form widget) counts as well, in its place:
+    # the first breadcrumb of the page in document order wins.
+    ('<div style="display:none"><p><span class="breadcrumb"><a href="/an">Mục ẩn</a></span></p></div>'
+     '<div class="breadcrumb"><a href="/tin">Tin tức</a></div>', "Mục ẩn"),
+    ('<button><span id="viTri"><a href="/nut">Trong nút</a></span></button>'
+     '<div class="breadcrumb"><a href="/tin">Tin tức</a></div>', "Trong nút"),
+    ('<div class="breadcrumb"><a href="/tin">Tin tức</a></div>'
+     '<div hidden><span class="breadcrumb"><a href="/an">Mục ẩn</a></span></div>', "Tin tức"),
+    # A hidden element named so is asked itself, not only its descendants.
+    ('<ul class="breadcrumb" hidden><li><a href="/an">Mục ẩn</a></li></ul>', "Mục ẩn"),
+    # Named elements without usable steps are passed over.
+    ('<div class="breadcrumb"><a href="/">Trang chủ</a></div><p class="location"><a href="/xa">Tin xã</a></p>', "Tin xã"),
+])
+def test_category_is_the_first_breadcrumb_of_the_page_visible_or_not(body: str, expected: str) -> None:
+    assert _category(body) == (expected, "heuristic:breadcrumb")

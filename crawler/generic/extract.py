@@ -24,15 +24,15 @@ Each field records its rule in ``provenance``: ``heuristic:h1``, ``label:Đăng 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import datetime
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
 from crawler.generic.layout import Layout, common_ancestor, is_meta_line
-from crawler.generic.lines import Line, ancestors, class_tokens
+from crawler.generic.lines import Crumb, Line, ancestors, class_tokens, names_breadcrumb
 from crawler.generic.urls import canonicalize_url, date_in_url, is_home_url, same_site
 from crawler.items import ArticleFields
 from crawler.pages.article import looks_like_byline
@@ -78,16 +78,15 @@ def extract_fields(page: PageDocument) -> ArticleFields:
     return out
 
 
-_CANONICAL = etree.XPath("//link[@rel = 'canonical']/@href", smart_strings=False)
-
-
 def canonical_link(page: PageDocument) -> str:
     """The page's <link rel=canonical> when it names a page of the same site, else its own URL;
     canonical form. Portal themes often put the site's home or the section in every page's
     canonical link (Liferay's ``/guest``): such a link would merge every article into one row."""
     own = canonicalize_url(page.url)
-    hrefs = _CANONICAL(page.root)
-    href = hrefs[0] if hrefs else None
+    # The first <link rel="canonical" href> (what ``//link[@rel = 'canonical']/@href`` finds, by
+    # lxml's C iterator rather than an XPath scan of every node).
+    href = next((el.get("href") for el in page.root.iter("link")
+                 if el.get("rel") == "canonical" and "href" in el.attrib), None)
     if href and href.strip():
         absolute = urljoin(page.url, href.strip())
         if same_site(absolute, page.url) and not _names_a_parent(absolute, page.url):
@@ -303,21 +302,25 @@ def _same_start(a: str, b: str) -> bool:
     return n >= 30 and fa[:n] == fb[:n]
 
 
-_CLASSED = etree.XPath("//*[@class or @id]")
+_CLASSED = etree.XPath("descendant-or-self::*[@class or @id]")
 
 
-@lru_cache(maxsize=4096)
-def _names_breadcrumb(klass: str, ident: str) -> bool:
-    """Whether class and id words say breadcrumb ("breadcrumb", "duong-dan", "vitri"...)."""
-    text = f"{klass} {ident}".lower().replace("-", "").replace("_", "")
-    return any(t in text for t in vocab.CATEGORY_TOKENS)
+def _breadcrumb_elements(crumbs: list[Crumb]) -> Iterator[Any]:
+    """The page's elements whose class or id names a breadcrumb, in document order: those the line
+    walk met, and those of the subtrees it did not enter, searched here."""
+    for node, subtree in crumbs:
+        if not subtree:
+            yield node
+        elif len(node) == 0:  # a script, a style, an empty hidden element: only itself to ask
+            if names_breadcrumb(node.get("class") or "", node.get("id") or ""):
+                yield node
+        else:
+            yield from (el for el in _CLASSED(node) if names_breadcrumb(el.get("class") or "", el.get("id") or ""))
 
 
 def extract_category(page: PageDocument, title: str | None) -> Found:
     skip = {*_CRUMB_SKIP, fold_for_search(title or "")}
-    for node in _CLASSED(page.root):
-        if not _names_breadcrumb(node.get("class") or "", node.get("id") or ""):
-            continue
+    for node in _breadcrumb_elements(page.text.crumbs):
         steps = [clean_text(" ".join(a.itertext())) for a in node.iter("a")]
         steps = [s for s in steps if fold_for_search(s) not in skip and len(s) <= 80]
         if steps:

@@ -98,6 +98,13 @@ def _inside_article(element: Any) -> bool:
 
 
 @lru_cache(maxsize=4096)
+def names_breadcrumb(klass: str, ident: str) -> bool:
+    """Whether class and id words say breadcrumb ("breadcrumb", "duong-dan", "vitri"...)."""
+    text = f"{klass} {ident}".lower().replace("-", "").replace("_", "")
+    return any(t in text for t in vocab.CATEGORY_TOKENS)
+
+
+@lru_cache(maxsize=4096)
 def _hiding_class(klass: str) -> bool:
     return bool(vocab.HIDDEN_CLASSES.intersection(klass.lower().split()))
 
@@ -110,12 +117,21 @@ def _hiding_class(klass: str) -> bool:
 Anchor = tuple[Any, tuple[str, ...] | None]
 
 
+# An element whose class or id names a breadcrumb, met by the walk: (element, False); or a subtree
+# the walk did not enter (a script, a hidden block: its elements were not asked), to be searched
+# when needed: (its root, True). In document order: the breadcrumb search (`extract.
+# extract_category`) reads these instead of asking every classed element of the page again.
+Crumb = tuple[Any, bool]
+
+
 @dataclass(slots=True)
 class PageText:
-    """What one walk of the page yields: its lines, and its link elements in document order."""
+    """What one walk of the page yields: its lines, its link elements and its breadcrumb
+    candidates (`Crumb`), each in document order."""
 
     lines: list[Line]
     anchors: list[Anchor]
+    crumbs: list[Crumb]
 
 
 def read_page(root: Any) -> PageText:
@@ -124,7 +140,7 @@ def read_page(root: Any) -> PageText:
     builder.walk(root)
     builder.finish()
     _release_misnamed_chrome(builder.lines, builder.chrome_of)
-    return PageText(builder.lines, builder.anchors)
+    return PageText(builder.lines, builder.anchors, builder.crumbs)
 
 
 # A chrome-by-class element holding at least this share of the page's prose is the page's main
@@ -177,7 +193,7 @@ for _tags, _flag in ((_SKIP, _F_SKIP), (BLOCK_TAGS, _F_BLOCK), (_BOLD_TAGS, _F_B
         _TAG_FLAGS[_tag] = _TAG_FLAGS.get(_tag, 0) | _flag
 # What an element's attributes say (see `_attribute_verdict`); only these attributes have a say.
 _VERDICT_ATTRIBUTES = frozenset({"class", "id", "role", "style", "hidden"})
-_F_HIDDEN, _F_CHROME = 1, 2  # and _F_BOLD: a bold style
+_F_HIDDEN, _F_CHROME, _F_CRUMB = 1, 2, 32  # and _F_BOLD: a bold style
 
 
 @lru_cache(maxsize=16384)  # a site's pages repeat the same few hundred attribute sets; pure
@@ -187,7 +203,8 @@ def _attribute_verdict(tag: str, klass: str | None, ident: str | None, role: str
     display:none / visibility:hidden style, or a hiding utility class. Chrome: an ARIA landmark
     role, or class/id words naming chrome (never for a heading: "header-title" is chrome only
     inside chrome); chrome by tag (``nav``, ``footer``... outside <article>/<main>) is the walk's,
-    as it needs the element's ancestors. Bold: a bold font-weight style."""
+    as it needs the element's ancestors. Bold: a bold font-weight style. Crumb: class/id words
+    naming a breadcrumb (`names_breadcrumb`; not asked of a hidden element)."""
     if hidden or (style and _HIDDEN_STYLE.search(style)) or (klass and _hiding_class(klass)):
         return _F_HIDDEN
     verdict = 0
@@ -195,6 +212,8 @@ def _attribute_verdict(tag: str, klass: str | None, ident: str | None, role: str
         verdict |= _F_CHROME
     if style and _BOLD_STYLE.search(style):
         verdict |= _F_BOLD
+    if (klass or ident) and names_breadcrumb(klass or "", ident or ""):
+        verdict |= _F_CRUMB
     return verdict
 
 
@@ -202,11 +221,12 @@ def _attribute_verdict(tag: str, klass: str | None, ident: str | None, role: str
 # page (a mega-menu is most of a page's elements), and reading such a block again gives the same
 # lines and link elements. Keyed by (in bold, a 128-bit BLAKE2 digest of the block's serialization:
 # the markup itself would hold up to a few hundred kilobytes an entry); the value holds the block's
-# raw lines and link elements with elements as their positions in ``block.iter()``. Only a block
+# raw lines, link elements and breadcrumb candidates with elements as their positions in
+# ``block.iter()``. Only a block
 # that is the outermost chrome element, outside any link, <article> or <main>, is kept: what it
 # yields then depends on its markup alone. Bounded: the least recently used entries go first.
 _ChromeRecord = tuple[tuple[tuple[str, int, float, float, tuple[int, ...], str | None], ...],
-                      tuple[tuple[int, tuple[str, ...] | None], ...]]
+                      tuple[tuple[int, tuple[str, ...] | None], ...], tuple[tuple[int, bool], ...]]
 _CHROME_BLOCKS: dict[tuple[bool, bytes], _ChromeRecord | None] = {}
 CHROME_BLOCKS_MAX = 256  # entries (blocks met once take a few bytes)
 CHROME_BLOCK_MAX_BYTES = 256 * 1024  # a larger block (a misnamed main column, say) is not kept
@@ -240,6 +260,7 @@ class _Builder:
         self.hrefs: list[str] = []
         self.chrome_of: dict[int, tuple[Any, ...]] = {}  # line index -> the chrome elements above it
         self.anchors: list[Anchor] = []
+        self.crumbs: list[Crumb] = []
         # Closed lines not yet cleaned: (raw text, owner, link ratio, bold ratio, chrome elements, href).
         self.raw_lines: list[tuple[str, Any, float, float, tuple[Any, ...], str | None]] = []
         # The spans of `raw_lines` replayed from a record, whose texts are cleaned already.
@@ -253,19 +274,22 @@ class _Builder:
         self.raw_lines.extend([(raw, at(owner), linked, bold, tuple(map(at, chrome)), href)
                                for raw, owner, linked, bold, chrome, href in record[0]])
         self.anchors.extend([(at(element), pieces) for element, pieces in record[1]])
+        self.crumbs.extend([(at(element), subtree) for element, subtree in record[2]])
         self.clean_spans.append((start, len(self.raw_lines)))
 
-    def _record(self, block: Any, key: tuple[bool, bytes], first_line: int, first_anchor: int) -> None:
-        """Keep what reading `block` yielded (its lines and link elements since `first_line` and
-        `first_anchor`) for identical blocks of the next pages. The texts are kept cleaned, the
-        lines that clean to nothing left out."""
+    def _record(self, block: Any, key: tuple[bool, bytes], first_line: int, first_anchor: int,
+                first_crumb: int) -> None:
+        """Keep what reading `block` yielded (its lines, link elements and breadcrumb candidates
+        since `first_line`, `first_anchor` and `first_crumb`) for identical blocks of the next
+        pages. The texts are kept cleaned, the lines that clean to nothing left out."""
         position = {id(el): i for i, el in enumerate(block.iter())}
         read = self.raw_lines[first_line:]
         texts = clean_texts([raw for raw, *_ in read])
         lines = tuple((text, position[id(owner)], linked, bold, tuple(position[id(c)] for c in chrome), href)
                       for text, (_, owner, linked, bold, chrome, href) in zip(texts, read, strict=True) if text)
         anchors = tuple((position[id(el)], pieces) for el, pieces in self.anchors[first_anchor:])
-        _remember(key, (lines, anchors))
+        crumbs = tuple((position[id(el)], subtree) for el, subtree in self.crumbs[first_crumb:])
+        _remember(key, (lines, anchors, crumbs))
 
     def walk(self, root: Any) -> None:
         # lxml's iterwalk runs the tree walk in C, with no recursion: "start" reads an element's
@@ -280,14 +304,14 @@ class _Builder:
         link = bold = False
         chrome: tuple[Any, ...] = ()
         stack: list[tuple[Any, bool, bool, tuple[Any, ...], int]] = []
-        parts, hrefs, flush, anchors = self.parts, self.hrefs, self.flush, self.anchors
+        parts, hrefs, flush, anchors, crumbs = self.parts, self.hrefs, self.flush, self.anchors, self.crumbs
         # The open link elements: [element, its slot in `anchors`, where its runs start in `runs`,
         # whether the walk read all its text]; `runs`: the text runs read inside any of them.
         open_anchors: list[list[Any]] = []
         runs: list[str] = []
         walker = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
         skipped = None
-        recording: tuple[Any, tuple[bool, bytes], int, int] | None = None  # a chrome block being read
+        recording: tuple[Any, tuple[bool, bytes], int, int, int] | None = None  # a chrome block being read
         for event, node in walker:
             if event == "start":
                 tag = node.tag
@@ -304,6 +328,8 @@ class _Builder:
                                                      get("role") if "role" in keys else None,
                                                      get("style") if "style" in keys else None, "hidden" in keys)
                         hidden = verdict & _F_HIDDEN
+                        if verdict & _F_CRUMB:
+                            crumbs.append((node, False))
                     if not hidden:
                         if verdict & _F_CHROME or (flags & _F_CHROME_TAG and not _inside_article(node)):
                             chrome = (*chrome, node)
@@ -320,6 +346,7 @@ class _Builder:
                     walker.skip_subtree()
                     skipped = node
                     anchors.extend((a, None) for a in node.iter(*_ANCHOR_TAGS))
+                    crumbs.append((node, True))
                     for entry in open_anchors:
                         entry[3] = False
                     continue
@@ -339,7 +366,7 @@ class _Builder:
                             if record is _UNSEEN:
                                 _remember(key, None)
                             elif record is None:
-                                recording = (node, key, len(self.raw_lines), len(anchors))
+                                recording = (node, key, len(self.raw_lines), len(anchors), len(crumbs))
                             else:
                                 _CHROME_BLOCKS[key] = _CHROME_BLOCKS.pop(key)  # used: the newest now
                                 self._replay(node, record)

@@ -8,6 +8,7 @@ differently; malformed JSON is skipped, never fatal.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from lxml import etree
@@ -23,9 +24,10 @@ ARTICLE_TYPES = frozenset({"article", "newsarticle", "blogposting", "reportagene
 # every result in a Selector; these run on every page of a generic crawl.
 _META = etree.XPath("//meta")
 _TITLE_TEXT = etree.XPath("//title/text()", smart_strings=False)
-# Microdata: the queries parsel makes of `[itemprop="..."]`, `[itemprop="name"]::attr(content),
-# [itemprop="name"] ::text` and `::text`.
-_ITEMPROP = etree.XPath("descendant-or-self::*[@itemprop = $prop]")
+# Microdata: every element with an itemprop, in document order (one scan of the page serves
+# every property asked: a scan per property was a sixth of an article's extraction), then the
+# queries parsel makes of `[itemprop="name"]::attr(content), [itemprop="name"] ::text` and `::text`.
+_ITEMPROPS = etree.XPath("descendant-or-self::*[@itemprop]")
 _ITEM_NAME = etree.XPath("descendant-or-self::*[@itemprop = 'name']/@content"
                          " | descendant-or-self::*[@itemprop = 'name']/descendant-or-self::text()", smart_strings=False)
 _TEXTS = etree.XPath("descendant-or-self::text()", smart_strings=False)
@@ -127,10 +129,16 @@ class Structured:
                         return str(count)
         return None
 
+    @cached_property
+    def _itemprops(self) -> dict[str, list[Any]]:
+        """The page's elements by their itemprop value, each list in document order."""
+        found: dict[str, list[Any]] = {}
+        for node in _ITEMPROPS(self.root) if self.root is not None else ():
+            found.setdefault(node.get("itemprop"), []).append(node)
+        return found
+
     def _microdata(self, prop: str) -> str | None:
-        if self.root is None:
-            return None
-        for node in _ITEMPROP(self.root, prop=prop):
+        for node in self._itemprops.get(prop, ()):
             value = node.get("content") or node.get("datetime")
             if not value:
                 inner = _ITEM_NAME(node)
