@@ -164,7 +164,8 @@ def _text_first(lines: list[Line], refs: Sequence[str], page_url: str) -> Layout
     layout.container = best_container(lines)
     if layout.container is None:
         return layout
-    inside = [ln for ln in lines if is_content(ln) and is_inside(ln.owner, layout.container)]
+    # (`not chrome` first: is_content says no to chrome lines, and a mega-menu page has hundreds.)
+    inside = [ln for ln in lines if not ln.chrome and is_content(ln) and is_inside(ln.owner, layout.container)]
     if not inside:
         return layout
     layout.title, layout.title_kind = find_title(lines, inside[0].index, refs, page_url)
@@ -293,7 +294,7 @@ def best_container(lines: list[Line]) -> Any:
     """The element holding most content text (see the module docstring), or None."""
     scores: dict[Any, float] = {}
     for line in lines:
-        if is_content(line) and line.tag not in ("h1", "h2"):
+        if not line.chrome and is_content(line) and line.tag not in ("h1", "h2"):
             for weight, element in zip(_SCORE_WEIGHTS, ancestors(line.owner, len(_SCORE_WEIGHTS)), strict=False):
                 scores[element] = scores.get(element, 0.0) + line.chars * weight
     if not scores:

@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain, islice
 from typing import Any
 
 from lxml import etree
@@ -454,12 +455,11 @@ class _Builder:
 
 
 def ancestors(element: Any, limit: int = 60) -> Iterator[Any]:
-    """The element itself, then its ancestors up to the root."""
-    node, n = element, 0
-    while node is not None and n < limit:
-        yield node
-        node, n = node.getparent(), n + 1
+    """The element itself, then its ancestors up to the root (at most `limit` elements). lxml's
+    own iterator: layout asks this of every line, several times."""
+    return islice(chain((element,), element.iterancestors()), limit)
 
 
 def is_inside(element: Any, container: Any) -> bool:
-    return any(node is container for node in ancestors(element))
+    # `in` compares lxml elements by identity (they define no equality), in C.
+    return container in ancestors(element)
