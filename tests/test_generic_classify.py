@@ -194,3 +194,26 @@ def test_generic_profile_of_a_start_url() -> None:
     for bad in ("honglinh.hatinh.gov.vn", "ftp://x.gov.vn/", "http://x.gov.vn:99999/"):
         with pytest.raises(ProfileError, match="start_url"):
             generic_profile(bad)
+
+
+def test_links_beyond_leaves_out_the_links_a_crawl_knows_as_it_reaches_them() -> None:
+    html = ('<html><body><ul class="menu"><li><a href="/gioi-thieu.html#top">Giới thiệu</a></li>'
+            '<li><a href="HTTP://X.gov.vn/tin-tuc/">Tin tức</a></li></ul>'
+            '<div class="list"><p><a href="tin-tuc/bai-moi-ve-nong-thon-moi.html">Bài mới về nông thôn mới của xã</a></p>'
+            '<p><a href="/gioi-thieu.html">Giới thiệu lại</a></p></div></body></html>')
+    page = GenericPage("https://x.gov.vn/trang/", html)
+    assert [link.url for link in page.links] == [
+        "https://x.gov.vn/gioi-thieu.html", "HTTP://X.gov.vn/tin-tuc/",
+        "https://x.gov.vn/trang/tin-tuc/bai-moi-ve-nong-thon-moi.html", "https://x.gov.vn/gioi-thieu.html"]
+    # Known URLs are compared in canonical form; the others come as `links` gives them.
+    known = {canonicalize_url("https://x.gov.vn/gioi-thieu.html"), canonicalize_url("http://x.gov.vn/tin-tuc/")}
+    assert list(page.links_beyond(known)) == [page.links[2]]
+    assert page.links[2].headline and page.links[2].text == "Bài mới về nông thôn mới của xã"
+    # What is known is read as the iteration goes: a URL met earlier in the same page is left out.
+    known = set()
+    urls = []
+    for link in page.links_beyond(known):
+        urls.append(link.url)
+        known.add(canonicalize_url(link.url))
+    assert urls == [page.links[0].url, page.links[1].url, page.links[2].url]
+    assert list(page.links_beyond(set())) == page.links

@@ -7,6 +7,7 @@ it shares: its lines, layout, metadata, links and pager. Pure, and computed lazi
 """
 from __future__ import annotations
 
+from collections.abc import Container, Iterator
 from datetime import datetime
 from functools import cached_property, lru_cache
 from typing import NamedTuple
@@ -20,6 +21,7 @@ from crawler.generic.layout import Layout, analyse_layout, is_headline_link
 from crawler.generic.lines import Line, PageText, read_page
 from crawler.generic.pagination import Pager, find_pager
 from crawler.generic.structured import Structured
+from crawler.generic.urls import canonicalize_url
 
 
 class Link(NamedTuple):
@@ -86,12 +88,15 @@ class PageDocument:
         pages old portals show their content in; javascript:, mailto: and fragments left out.
         Read from the anchors the line walk collected, each distinct href resolved once: a
         mega-menu repeats hundreds."""
-        # Headlines of the page's own lists, not of its menus and side boxes.
-        headlines = {line.href for line in self.lines if line.href and not line.chrome and is_headline_link(line)}
+        return list(self.links_beyond(()))
+
+    def links_beyond(self, known: Container[str]) -> Iterator[Link]:
+        """`links`, without those whose canonical URL (`urls.canonicalize_url`) is in `known`
+        when the iteration reaches them: a crawl has met most links of a page before (a
+        mega-menu repeats hundreds on every page), and builds a `Link` only for the others."""
         base_url = self.base_url
         origin = _origin(base_url)
-        out: list[Link] = []
-        append = out.append
+        headlines: set[str] | None = None  # the hrefs of the page's headline lines, when needed
         for element, pieces in self.text.anchors:
             tag = element.tag
             raw = element.get("href") if tag == "a" or tag == "area" else element.get("src")
@@ -100,13 +105,15 @@ class PageDocument:
             target = _site_target(origin, raw)
             if target is _PAGE_RELATIVE:
                 target = _page_target(base_url, raw)
-            if target is None:
+            if target is None or (known and canonicalize_url(target[0]) in known):
                 continue
+            if headlines is None:
+                # Headlines of the page's own lists, not of its menus and side boxes.
+                headlines = {line.href for line in self.lines
+                             if line.href and not line.chrome and is_headline_link(line)}
             if pieces is None:
                 pieces = tuple(element.itertext())
-            text = _collapse(pieces[0] if len(pieces) == 1 else " ".join(pieces))
-            append(Link(target[0], text, target[1] in headlines))
-        return out
+            yield Link(target[0], _collapse(pieces[0] if len(pieces) == 1 else " ".join(pieces)), target[1] in headlines)
 
 
 @lru_cache(maxsize=16384)  # a site's menus repeat the same link texts on every page; pure

@@ -166,10 +166,10 @@ class GenericCrawlMixin:
             if request is not None:
                 yield request
         seen = self._generic_seen
-        for link in page.links:
+        # Most links of a page were met before (a mega-menu repeats hundreds on every page): they
+        # are dropped as the page's anchors are read, before a Link or any test of their URL.
+        for link in page.links_beyond(seen):
             url = canonicalize_url(link.url)
-            # Most links of a page were met before (a mega-menu repeats hundreds on every page):
-            # they are dropped here, before any further test of their URL.
             if url in seen or url in pager:
                 continue
             wanted = link.headline or article_url_hint(url)
