@@ -5,6 +5,7 @@
     python bench/bench_generic.py --skip-crawl       # extraction, import and nothing else
     python bench/bench_generic.py --repeat 3         # the fastest of 3 crawls each (a loaded machine)
     python bench/bench_generic.py --server python    # the fallback server, for comparison
+    python bench/bench_generic.py --skip-crawl --baseline HEAD~2   # extraction against a revision
 
 What it measures:
 
@@ -29,6 +30,9 @@ What it measures:
    mega-menu pages (articles, listings, menu pages, the home page) and (b) every page of
    ../shared/real-pages/ when that folder exists (read where it is, never copied; URLs from its
    truth.jsonl, bytes decoded as Scrapy decodes a response). Target: median <= 3 ms on both.
+   With ``--baseline REV``, the same pages are also timed by revision REV's code, checked out in
+   a temporary worktree, alternating with this tree's in child processes (bench/extraction_ab.py):
+   the per-page ratio is the figure to trust on a shared host, where absolute times drift.
 3. ``scrapy import-warc`` of a WARC of --warc-pages mega-menu pages (default 400, every kind, at
    a host no profile claims, so generic extraction reads them) into a fresh archive: pages/s of
    the import (the command's time minus that of the same command on an empty WARC: start-up,
@@ -311,6 +315,18 @@ def print_table(rows: list[tuple[str, str, str, bool | None]]) -> None:
         print(f"{name:<{width}}  {value:>12}  {target:<8} {verdict}")
 
 
+def against_baseline(args: argparse.Namespace, samples: list[tuple[str, list[tuple[str, str, str]]]],
+                     rows: list[tuple[str, str, str, bool | None]]) -> None:
+    """Extraction of this tree against revision `args.baseline`, alternating, on the same pages."""
+    from extraction_ab import checkout, compare
+
+    with checkout(args.baseline) as tree:
+        for label, pages in samples:
+            if pages:
+                _, _, ratio = compare(label, pages, tree, args.baseline, args.ab_runs, args.rounds)
+                rows.append((f"  / {args.baseline}, {label} (per page, same run)", f"{ratio:.2f}x", "", None))
+
+
 def step(name: str, fn: Callable[[], Any]) -> Any:
     started = time.monotonic()
     result = fn()
@@ -333,6 +349,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--real-pages", type=Path, default=REAL_PAGES, help=f"default {REAL_PAGES}")
     parser.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
                         help="a Scrapy setting for the generic crawl")
+    parser.add_argument("--baseline", metavar="REV",
+                        help="also time the extraction of git revision REV on the same pages, alternating with this "
+                             "tree (bench/extraction_ab.py), and print the per-page ratio")
+    parser.add_argument("--ab-runs", type=int, default=2, help="with --baseline: timed runs a side (default 2)")
     args = parser.parse_args(argv)
     exit_on_sigterm()
     rows: list[tuple[str, str, str, bool | None]] = []
@@ -346,12 +366,16 @@ def main(argv: list[str] | None = None) -> int:
               f"{counts['listing']:,} listing pages, {counts['other']:,} menu pages, home "
               f"({counts['bytes'] / 2**20:,.0f} MB) rendered in {time.perf_counter() - started:.1f} s")
         db = None if args.skip_crawl else step("crawls", lambda: crawl(portal, site_dir, tmp, args, rows))
-        step("extraction", lambda: report_times("mega-menu pages", megamenu_sample(site_dir, portal, args.sample),
-                                                args.rounds, rows))
-        if any(args.real_pages.glob("*.html")):
-            step("real pages", lambda: report_times("real pages", real_pages(args.real_pages), args.rounds, rows))
+        sample = megamenu_sample(site_dir, portal, args.sample)
+        step("extraction", lambda: report_times("mega-menu pages", sample, args.rounds, rows))
+        reals = real_pages(args.real_pages) if any(args.real_pages.glob("*.html")) else []
+        if reals:
+            step("real pages", lambda: report_times("real pages", reals, args.rounds, rows))
         else:
             print(f"real pages: none at {args.real_pages} (kept outside the repository); skipped")
+        if args.baseline:
+            step("against the baseline", lambda: against_baseline(args, [("mega-menu pages", sample),
+                                                                       ("real pages", reals)], rows))
         step("import-warc", lambda: bench_import(site_dir, portal, tmp, args.warc_pages, rows))
         if db is not None:
             step("reextract", lambda: bench_reextract(db, rows))
