@@ -125,6 +125,12 @@ PORTAL_GENERIC_MAX_PAGES = 100_000
 # (the next pages of one listing) do not count as a step.
 PORTAL_GENERIC_MAX_DEPTH = 6
 
+# --- Offline jobs (`scrapy import-warc`, `scrapy reextract`) ---------------------------------------
+# Processes extracting pages (a command's `--workers N` overrides it): 0 = one per CPU the command
+# may use, 1 = the command's own process alone. The pages are stored in their order whatever the
+# number, so the archive comes out the same.
+PORTAL_EXTRACT_WORKERS = 0
+
 # --- Archived copies (`-a source=wayback`) ----------------------------------------------------
 # The Wayback Machine's CDX API and capture server (tests point them at a local fake).
 PORTAL_WAYBACK_CDX_URL = "https://web.archive.org/cdx/search/cdx"

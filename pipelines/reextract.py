@@ -5,22 +5,25 @@ fetched at), the current profile's page object extracts the fields
 again, the same normalizer runs, and the row is updated where anything differs; `view_counts`,
 `first_seen_at` and `fetched_at` stay as the crawl recorded them (re-extraction is not a new
 observation), and it is not an edit by the portal, so no `article_versions` row is written.
-The report says what changed, field by field.
+The report says what changed, field by field. The pages are decompressed, decoded and extracted by
+the worker processes of the `ExtractionPool` the command hands it (pipelines/parallel.py), if it
+has any, while this process compares and writes the rows, in the pages' order.
 """
 from __future__ import annotations
 
 import zlib
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from contextlib import closing
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from w3lib.encoding import html_to_unicode
 
 from crawler.items import ArticleFields, article_item
 from pipelines.identity import article_key
 from pipelines.normalizing import normalize_article
+from pipelines.parallel import ExtractionPool, Outcome, PageReader
 from pipelines.rows import article_row
 from pipelines.storage import update_rows
 from pipelines.units import article_tag, stored_article_tag
@@ -30,15 +33,6 @@ if TYPE_CHECKING:
 
     from crawler.profiles.model import SiteProfile
 
-
-class PageReader(Protocol):
-    """What re-extraction and WARC import need from page extraction, handed to them by the
-    commands (`crawler.extraction.PAGE_READER`): the archive never imports page code."""
-
-    def extract(self, url: str, html: str, fetched_at: str,
-                profile: SiteProfile | None) -> tuple[ArticleFields | None, str]: ...
-
-    def generic_site(self, url: str) -> SiteProfile: ...
 
 # Slug prefix of sites crawled in generic mode (crawler/generic/profile.py names them so).
 GENERIC_PREFIX = "generic-"
@@ -82,13 +76,27 @@ class StoredPage:
 # better one may see an article there), and pages whose extraction crashed (stored as "error"
 # with HTTP 200). Listing pages and HTTP error pages are never articles.
 REREAD = "(kind in ('article', 'other') or (kind = 'error' and status between 200 and 299))"
-# Pages whose bodies are being decompressed ahead of the one being read (`latest_article_pages`).
-INFLATE_AHEAD = 4
 
 
-def latest_article_pages(db: Database, site: str | None) -> Iterator[StoredPage]:
+@dataclass(frozen=True, slots=True)
+class StoredJob:
+    """A stored page to read again, as the archive holds it: plain data, sent to a worker process
+    (`pipelines.parallel`) with its body still compressed (a fifth of the bytes to send) and
+    decompressed and decoded there (`read_stored`)."""
+
+    url: str
+    site: str
+    fetched_at: str
+    status: int
+    content_type: str | None
+    encoding: str | None
+    body: bytes  # zlib, as raw_pages stores it
+    profile: str | None = None  # the slug of the profile that reads it; None: generic extraction
+
+
+def latest_article_pages(db: Database, site: str | None) -> Iterator[StoredJob]:
     """The newest stored page of every article, and of every other page that could be one (see
-    `REREAD`), of one site or all, decoded to text."""
+    `REREAD`), of one site or all, oldest first, bodies as stored (compressed)."""
     where, params = ("and r.site = ?", [site]) if site else ("", [])
     rows = db.execute(
         f"""select r.url, r.site, r.fetched_at, r.status, r.content_type, r.encoding,
@@ -97,24 +105,11 @@ def latest_article_pages(db: Database, site: str | None) -> Iterator[StoredPage]
             where r.id in (select max(id) from raw_pages where {REREAD}
                            group by site, coalesce(article_key, url)) {where}
             order by r.id""", params)
-    # Bodies are decompressed a few pages ahead on a second thread (zlib gives up the GIL), while
-    # the caller extracts the page before them.
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="reextract-inflate") as inflater:
-        ahead: deque[tuple[Any, Future[bytes]]] = deque()
-        for row in rows:
-            ahead.append((row, inflater.submit(zlib.decompress, row[6])))
-            if len(ahead) > INFLATE_AHEAD:
-                yield _stored_page(*ahead.popleft())
-        while ahead:
-            yield _stored_page(*ahead.popleft())
+    for row in rows:
+        yield StoredJob(*row)
 
 
-def _stored_page(row: Any, body: Future[bytes]) -> StoredPage:
-    url, site_slug, fetched_at, status, content_type, encoding, _ = row
-    return StoredPage(url, site_slug, fetched_at, status, decode_body(body.result(), content_type, encoding))
-
-
-def decode_body(body: bytes, content_type: str, encoding: str) -> str:
+def decode_body(body: bytes, content_type: str | None, encoding: str | None) -> str:
     """The page's text, decoded as the crawl decoded it (falling back to the page's own declarations)."""
     if encoding:
         try:
@@ -124,22 +119,45 @@ def decode_body(body: bytes, content_type: str, encoding: str) -> str:
     return html_to_unicode(content_type or None, body)[1]
 
 
-def reextract(db: Database, sites: dict[str, SiteProfile], reader: PageReader, only_site: str | None = None,
-              dry_run: bool = False) -> ReextractReport:
+def reextract(db: Database, sites: dict[str, SiteProfile], reader: PageReader | ExtractionPool,
+              only_site: str | None = None, dry_run: bool = False) -> ReextractReport:
     """Rebuild article rows from raw pages; write the differences unless `dry_run`.
 
     Registry sites are re-extracted with their profile; sites crawled in generic mode
-    (`-a start_url`, slugs ``generic-...``) with the generic extractor.
+    (`-a start_url`, slugs ``generic-...``) with the generic extractor. `reader`: the page
+    reader, or an `ExtractionPool` of worker processes made with it and `sites` (the command's),
+    which extracts the pages while this process compares and writes the rows, in the pages' order.
     """
+    pool = reader if isinstance(reader, ExtractionPool) else ExtractionPool(reader, sites)
     report = ReextractReport()
+    with closing(pool.read(read_stored, _jobs(db, sites, only_site, report))) as pages:
+        for page, read in pages:
+            assert read is not None
+            report.pages += 1
+            _rebuild(db, page, sites.get(page.site), read, report, dry_run)
+    return report
+
+
+def _jobs(db: Database, sites: dict[str, SiteProfile], only_site: str | None,
+          report: ReextractReport) -> Iterator[tuple[StoredJob, StoredJob]]:
+    """The pages to read again, each with the slug of its profile; a site that is neither in the
+    registry nor crawled in generic mode is skipped, and named in the report."""
     for page in latest_article_pages(db, only_site):
-        profile = sites.get(page.site)
-        if profile is None and not page.site.startswith(GENERIC_PREFIX):
+        if page.site in sites:
+            page = replace(page, profile=page.site)
+        elif not page.site.startswith(GENERIC_PREFIX):
             report.skipped_sites.add(page.site)
             continue
-        report.pages += 1
-        _rebuild(db, page, profile, reader, report, dry_run)
-    return report
+        yield page, page
+
+
+def read_stored(job: StoredJob, reader: PageReader,
+                profiles: dict[str, SiteProfile]) -> tuple[ArticleFields | None, str]:
+    """A stored page decompressed, decoded and read by today's extractor (`extract_stored`): the
+    part of re-extraction that runs in a worker process."""
+    html = decode_body(zlib.decompress(job.body), job.content_type, job.encoding)
+    page = StoredPage(job.url, job.site, job.fetched_at, job.status, html)
+    return extract_stored(page, None if job.profile is None else profiles[job.profile], reader)
 
 
 def extract_stored(page: StoredPage, profile: SiteProfile | None,
@@ -148,9 +166,9 @@ def extract_stored(page: StoredPage, profile: SiteProfile | None,
     return reader.extract(page.url, page.html, page.fetched_at, profile)
 
 
-def _rebuild(db: Database, page: StoredPage, profile: SiteProfile | None, reader: PageReader,
-             report: ReextractReport, dry_run: bool) -> None:
-    fields, reason = extract_stored(page, profile, reader)
+def _rebuild(db: Database, page: StoredJob, profile: SiteProfile | None,
+             read: Outcome[tuple[ArticleFields | None, str]], report: ReextractReport, dry_run: bool) -> None:
+    fields, reason = read.result()  # in this process, the page is read now
     if fields is None:
         report.not_articles[reason] += 1
         return

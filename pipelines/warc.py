@@ -6,9 +6,12 @@ the same page objects as a crawl (the `PageReader` the command hands it), normal
 through the crawl's own storage code (`ArchiveWriter`), with `source = 'warc'`, the capture time
 as `fetched_at`, and the file and record id as provenance. Everything else (revisits, requests,
 metadata, non-HTML, non-200, truncated records, a broken gzip member) is counted, never fatal.
-Raw pages are written as records are read (hashed and compressed on a second thread meanwhile);
-articles in batches, each batch stored exactly as its captures one by one would be, all within
-the file's transaction.
+Records are read a little ahead of the one being stored, and their pages extracted (and raw pages
+hashed and compressed) meanwhile by the worker processes of the `ExtractionPool` the command hands
+it (pipelines/parallel.py); without workers, here (raw pages packed on a second thread). They are
+stored in the file's order, so the archive and the report are the same whatever the workers: raw
+pages one by one, articles in batches, each batch stored exactly as its captures one by one would
+be, all within the file's transaction.
 
 Export (`scrapy export-warc`): every stored raw page becomes a `response` record (HTTP status line
 and Content-Type rebuilt from the row), preceded by a `warcinfo` record; postback pages also get
@@ -22,6 +25,7 @@ import zlib
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import ExitStack, closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http import HTTPStatus
@@ -36,10 +40,11 @@ from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from crawler.items import ArticleItem, RawPageItem, article_item
+from crawler.items import ArticleFields, ArticleItem, RawPageItem, article_item
 from pipelines.normalize import VN_TZ
 from pipelines.normalizing import normalize_article
-from pipelines.reextract import PageReader, StoredPage, decode_body, extract_stored
+from pipelines.parallel import ExtractionPool, Outcome, PageReader, WorkerDied
+from pipelines.reextract import StoredPage, decode_body, extract_stored
 from pipelines.rows import article_row, item_key, pack_body, site_row
 from pipelines.storage import ArchiveWriter, existing_articles, replaces_content
 
@@ -130,11 +135,63 @@ class Capture:
     body: bytes
 
 
+@dataclass(frozen=True, slots=True)
+class CaptureJob:
+    """A capture to read: plain data, sent to a worker process (`pipelines.parallel`), which works
+    out its encoding, decodes it and extracts it (`read_capture`) and, asked to, packs its body."""
+
+    capture: Capture
+    site: str  # the slug of its site (its profile's, or generic mode's)
+    profile: str | None  # the slug of the profile that reads it; None: generic extraction
+    listing: bool  # a listing page of its profile: kept, not extracted
+    pack: bool = False  # hash and compress the body for its raw page too (`pack_body`)
+
+
+@dataclass(frozen=True, slots=True)
+class CaptureRead:
+    """What `read_capture` made of a capture."""
+
+    encoding: str
+    fields: ArticleFields | None
+    reason: str  # why it is no article ("" for an article)
+    packed: tuple[str, bytes] | None = None  # `pack_body` of the body, if the job asked for it
+
+
+def read_capture(job: CaptureJob, reader: PageReader, profiles: dict[str, SiteProfile]) -> CaptureRead:
+    """A capture's encoding (as Scrapy reads it off the response) and its fields with today's
+    extractor: the part of the import that runs in a worker process."""
+    capture = job.capture
+    response = HtmlResponse(capture.url, status=capture.status, body=capture.body,
+                            headers={"Content-Type": capture.content_type} if capture.content_type else None)
+    packed = pack_body(capture.body) if job.pack else None
+    if job.listing:
+        return CaptureRead(response.encoding, None, "listing", packed)
+    stored = StoredPage(capture.url, job.site, capture.captured_at, capture.status,
+                        decode_body(capture.body, capture.content_type, response.encoding))
+    fields, why = extract_stored(stored, None if job.profile is None else profiles[job.profile], reader)
+    return CaptureRead(response.encoding, fields, why, packed)
+
+
+@dataclass(frozen=True, slots=True)
+class _Record:
+    """A record as read (`WarcImporter._records`), waiting for its turn to be counted and stored."""
+
+    kind: str  # its WARC-Type
+    skipped: str | None = None  # why it is not imported
+    job: CaptureJob | None = None  # the capture to import
+    site: SiteProfile | None = None  # the capture's site
+    error: Exception | None = None  # reading it failed: the file ends there
+
+
 class WarcImporter:
     """Stores the captures of WARC/ARC files into an open archive, through the crawl's storage."""
 
-    def __init__(self, db: Database, registry: dict[str, SiteProfile], reader: PageReader) -> None:
-        self.db, self.registry, self.reader = db, registry, reader
+    def __init__(self, db: Database, registry: dict[str, SiteProfile], reader: PageReader | ExtractionPool) -> None:
+        """`reader`: the page reader, or an `ExtractionPool` of worker processes made with it and
+        `registry` (the command's), which extracts the pages while this process stores them."""
+        self.db, self.registry = db, registry
+        self.pages = reader if isinstance(reader, ExtractionPool) else ExtractionPool(reader, registry)
+        self.reader = self.pages.reader
         self.report = ImportReport()
         # The crawl's own writer (upsert by article key, versions, view observations, raw pages),
         # used without a crawl: no run row, no stats.
@@ -147,7 +204,10 @@ class WarcImporter:
         # Articles extracted but not yet written, with their keys (see `flush`).
         self._pending: list[ArticleItem] = []
         self._pending_keys: set[str] = set()
-        self._compressor: ThreadPoolExecutor | None = None  # while a file is read (see `import_file`)
+        # While a file is read without worker processes: the thread that packs raw pages (`import_file`).
+        self._compressor: ThreadPoolExecutor | None = None
+        # Record ids of the captures read from the file being read (see `_records`).
+        self._read_ids: set[str] = set()
 
     def import_file(self, path: Path) -> None:
         """Import one file; a record that cannot be read is counted, a broken stream ends the file."""
@@ -156,18 +216,23 @@ class WarcImporter:
         if kind is None:
             raise WarcInputError(f"{path}: not a WARC or ARC file (it starts with neither 'WARC/' nor 'filedesc://')")
         self.arc = kind == "arc"
+        self._read_ids = set()
         # One transaction per file (nested in the command's own, if any): the records read before
         # a broken stream are kept; a file that cannot be read at all leaves nothing behind.
-        # Raw pages are hashed and compressed on a second thread (both give up the GIL) while this one
-        # extracts the page; articles are written in batches (`flush`), all before the file ends.
-        with self.db.atomic(), ThreadPoolExecutor(max_workers=1, thread_name_prefix="warc-compress") as compressor:
-            self._compressor = compressor
+        # Records are read ahead of the one being stored, their pages extracted meanwhile by the
+        # worker processes of `self.pages`, if it has any, and stored in the file's order. Raw pages
+        # are hashed and compressed (`pack_body`) by the workers too, or, without them, on a second
+        # thread (zlib and hashlib give up the GIL) while this one extracts the page. Articles are
+        # written in batches (`flush`), all before the file ends.
+        with self.db.atomic(), ExitStack() as stack:
+            if self.pages.workers == 1:
+                self._compressor = stack.enter_context(ThreadPoolExecutor(max_workers=1, thread_name_prefix="warc-compress"))
             try:
-                with path.open("rb") as stream:
-                    for record in _records(stream, path):
-                        self._record(record, path.name)
+                with path.open("rb") as stream, closing(self.pages.read(read_capture, self._records(stream, path))) as records:
+                    for record, read in records:
+                        self._record(record, read, path.name)
                 self.flush()
-            except (ArchiveLoadFailed, WarcInputError):
+            except (ArchiveLoadFailed, WarcInputError, WorkerDied):
                 raise
             except Exception as exc:  # noqa: BLE001 - a gzip member cut short, a garbled header...
                 self.report.skipped["broken_stream"] += 1
@@ -177,19 +242,26 @@ class WarcImporter:
             finally:
                 self._compressor = None
 
-    def _record(self, record: Any, warc_file: str) -> None:
-        kind = record.rec_type or "unknown"
-        self.report.records[kind] += 1
+    def _records(self, stream: IO[bytes], path: Path) -> Iterator[tuple[CaptureJob | None, _Record]]:
+        """The file's records as read, each with its capture to extract (None: nothing to extract)."""
+        for record in _records(stream, path):
+            kind = record.rec_type or "unknown"
+            try:
+                read = self._read(record, kind)
+            except Exception as exc:  # noqa: BLE001 - counted, then raised in its turn (`_record`)
+                yield None, _Record(kind, error=exc)
+                return
+            yield read.job, read
+
+    def _read(self, record: Any, kind: str) -> _Record:
         reason = skip_reason(record)
         if reason is not None:
-            self.report.skipped[reason] += 1
-            return
+            return _Record(kind, skipped=reason)
         body = record.content_stream().read()
         if getattr(record.raw_stream, "limit", 0) > 0:
             # Fewer bytes than the record's Content-Length: a gzip member or a file cut short
             # (warcio returns what there is without complaint).
-            self.report.skipped["cut_short"] += 1
-            return
+            return _Record(kind, skipped="cut_short")
         capture = Capture(
             url=record.rec_headers.get_header("WARC-Target-URI"),
             record_id=record_id(record, body, self.arc),
@@ -198,33 +270,48 @@ class WarcImporter:
             content_type=record.http_headers.get_header("Content-Type") or "",
             body=body,
         )
-        # Raw pages are written as their records are read (only articles wait, see `flush`), so a
-        # record met twice in one file is found here too.
-        if capture.record_id and self.db.execute(
-                "select 1 from raw_pages where warc_record_id = ? limit 1", [capture.record_id]).fetchone():
-            self.report.skipped["already_imported"] += 1
-            return
-        self.store(capture, warc_file)
-
-    def store(self, capture: Capture, warc_file: str) -> None:
-        """Keep the capture's raw page and extract it; an article is written by the next `flush`."""
-        packed = self._compressor.submit(pack_body, capture.body) if self._compressor is not None else None
-        profile, kind = self._route(capture.url)
+        # Raw pages are written as their records are stored, a few records behind this one: a
+        # record met twice in one file is found among those read (`_read_ids`), one imported
+        # before in the archive.
+        if capture.record_id:
+            if capture.record_id in self._read_ids or self.db.execute(
+                    "select 1 from raw_pages where warc_record_id = ? limit 1", [capture.record_id]).fetchone():
+                return _Record(kind, skipped="already_imported")
+            self._read_ids.add(capture.record_id)
+        profile, route_kind = self._route(capture.url)
         site = profile or self.reader.generic_site(capture.url)
+        job = CaptureJob(capture, site.slug, profile.slug if profile is not None else None, route_kind == "listing",
+                         pack=self._compressor is None)
+        return _Record(kind, job=job, site=site)
+
+    def _record(self, record: _Record, read: Outcome[CaptureRead] | None, warc_file: str) -> None:
+        """Count a record and store its capture, in the file's order."""
+        self.report.records[record.kind] += 1
+        if record.error is not None:
+            raise record.error
+        if record.skipped is not None:
+            self.report.skipped[record.skipped] += 1
+            return
+        assert record.job is not None and record.site is not None and read is not None
+        self.store(record.job, record.site, read, warc_file)
+
+    def store(self, job: CaptureJob, site: SiteProfile, read: Outcome[CaptureRead], warc_file: str) -> None:
+        """Keep the capture's raw page and, for an article, its item (written by the next `flush`);
+        `read`: the outcome of `read_capture` for it."""
+        capture = job.capture
+        packing = self._compressor.submit(pack_body, capture.body) if self._compressor is not None else None
         self._site(site, capture.captured_at)
-        response = HtmlResponse(capture.url, status=capture.status, body=capture.body,
-                                headers={"Content-Type": capture.content_type} if capture.content_type else None)
+        done = read.result()  # in this process, the page is read now
+        packed = packing if packing is not None else done.packed
         page = RawPageItem(site=site.slug, url=capture.url, kind="article", fetched_at=capture.captured_at,
                            status=capture.status, body=capture.body, content_type=capture.content_type,
-                           encoding=response.encoding, source=WARC_SOURCE, warc_file=warc_file,
+                           encoding=done.encoding, source=WARC_SOURCE, warc_file=warc_file,
                            warc_record_id=capture.record_id)
-        if kind == "listing":  # kept (it is part of the portal's record), not extracted
+        if job.listing:  # kept (it is part of the portal's record), not extracted
             self._keep(page, "listing", packed)
             self.report.skipped["listing"] += 1
             return
-        stored = StoredPage(capture.url, site.slug, capture.captured_at, capture.status,
-                            decode_body(capture.body, capture.content_type, response.encoding))
-        fields, why = extract_stored(stored, profile, self.reader)
+        fields, why = done.fields, done.reason
         if fields is None:
             self._keep(page, "other", packed)
             self.report.skipped[f"not_article:{why}"] += 1
@@ -273,9 +360,9 @@ class WarcImporter:
             owners = self._owners[where] = {slug: p for slug, p in self.registry.items() if p.owns(url)}
         return route(url, owners)
 
-    def _keep(self, page: RawPageItem, kind: str, packed: Future[tuple[str, bytes]] | None) -> None:
+    def _keep(self, page: RawPageItem, kind: str, packed: Future[tuple[str, bytes]] | tuple[str, bytes] | None) -> None:
         page.kind = kind
-        self.storage.write_raw_pages([page], [packed.result() if packed is not None else None])
+        self.storage.write_raw_pages([page], [packed.result() if isinstance(packed, Future) else packed])
 
     def _site(self, site: SiteProfile, when: str) -> None:
         if site.slug not in self.sites_seen:

@@ -129,7 +129,8 @@ def _category(body: str) -> tuple[str | None, str | None]:
     from crawler.generic.lines import forget_chrome_blocks
 
     forget_chrome_blocks()
-    page = GenericPage("http://xa.example.gov.vn/tin/bai-1.html", f"<html><head><title>Bài</title></head><body>{body}</body></html>")
+    html = f"<html><head><title>Bài</title></head><body>{body}</body></html>"
+    page = GenericPage("http://xa.example.gov.vn/tin/bai-1.html", html)
     return extract_category(page, "Bài")
 
 
