@@ -223,9 +223,8 @@ def _attribute_verdict(tag: str, klass: str | None, ident: str | None, role: str
 # lines and link elements. Keyed by (in bold, a 128-bit BLAKE2 digest of the block's serialization:
 # the markup itself would hold up to a few hundred kilobytes an entry); the value holds the block's
 # raw lines, link elements and breadcrumb candidates with elements as their positions in
-# ``block.iter()``. Only a block
-# that is the outermost chrome element, outside any link, <article> or <main>, is kept: what it
-# yields then depends on its markup alone. Bounded: the least recently used entries go first.
+# ``block.iter()``. Only a block that is the outermost chrome element, outside any link, <article>
+# or <main>, is kept: what it yields then depends on its markup alone. Bounded: the least recently used entries go first.
 _ChromeRecord = tuple[tuple[tuple[str, int, float, float, tuple[int, ...], str | None], ...],
                       tuple[tuple[int, tuple[str, ...] | None], ...], tuple[tuple[int, bool], ...]]
 _CHROME_BLOCKS: dict[tuple[bool, bytes], _ChromeRecord | None] = {}
