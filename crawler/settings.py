@@ -57,6 +57,9 @@ LOG_LEVEL = "INFO"
 # check re-parsed the spider's source for every response (4 % of the crawl's main thread under
 # py-spy). Our callbacks are covered by tests instead.
 WARN_ON_GENERATOR_RETURN_VALUE = False
+# Scrapy's per-response and per-item DEBUG lines, built only at LOG_LEVEL=DEBUG and without page
+# bodies (crawler/logformat.py).
+LOG_FORMATTER = "crawler.logformat.ArchiveLogFormatter"
 # Scrapy (2.13+) starts CONCURRENT_ITEMS asyncio tasks (default 100) to process the output of
 # every response, however few requests and items it yields; the item pipelines here are
 # synchronous, so the slots buy nothing. 16 took 10-20 % off a generic crawl of a mega-menu portal.
@@ -125,11 +128,16 @@ PORTAL_GENERIC_MAX_PAGES = 100_000
 # (the next pages of one listing) do not count as a step.
 PORTAL_GENERIC_MAX_DEPTH = 6
 
-# --- Offline jobs (`scrapy import-warc`, `scrapy reextract`) ---------------------------------------
-# Processes extracting pages (a command's `--workers N` overrides it): 0 = one per CPU the command
-# may use, 1 = the command's own process alone. The pages are stored in their order whatever the
-# number, so the archive comes out the same.
+# --- Extraction in worker processes ---------------------------------------------------------------
+# Processes extracting pages: 0 = one per CPU the process may use, 1 = the process alone. For
+# `scrapy import-warc` and `scrapy reextract` (a command's `--workers N` overrides it) the pages
+# are stored in their order whatever the number. A crawl of configured portals starts that many
+# worker processes once extraction in its own process takes PORTAL_EXTRACT_WORKERS_BUSY of its
+# time (a share, checked every second; 0 = at the first page): a polite crawl of the portals
+# never does, a crawl of a fast source (a mirror on the same network) soon does
+# (crawler/page_workers.py). The archive comes out the same in every case.
 PORTAL_EXTRACT_WORKERS = 0
+PORTAL_EXTRACT_WORKERS_BUSY = 0.2
 
 # --- Archived copies (`-a source=wayback`) ----------------------------------------------------
 # The Wayback Machine's CDX API and capture server (tests point them at a local fake).

@@ -260,11 +260,11 @@ def _run(work: Work[J, R], batch: list[J]) -> list[_Done]:
         try:
             done.append((True, work(job, reader, profiles)))
         except Exception as exc:  # noqa: BLE001 - raised in the caller, when this job's result is asked for
-            done.append((False, _portable(exc)))
+            done.append((False, portable_exception(exc)))
     return done
 
 
-def _portable(exc: Exception) -> BaseException:
+def portable_exception(exc: Exception) -> BaseException:
     """The exception as the caller will get it: itself, with the worker's traceback as a note; for
     one that cannot be pickled back (lxml's errors hold their parser's error log), a `WorkerError`
     of the same class name and message."""

@@ -10,10 +10,13 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING
 
+from scrapy import signals
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 
 from crawler import settings as defaults  # the one place for defaults
+from crawler.collector import on_spider_opened
+from crawler.page_workers import PageWorkers
 from crawler.profiles import ProfileError
 from crawler.sites import resolve_sites
 from crawler.spiders.generic import check_generic_args
@@ -65,6 +68,8 @@ class Command(ScrapyCrawlCommand):
     def _crawl(self, name: str, spargs: dict[str, str]) -> None:
         assert self.crawler_process
         crawler = self._create_crawler(name)
+        # The collector is tuned once the crawl is open (crawler/collector.py).
+        crawler.signals.connect(on_spider_opened, signal=signals.spider_opened)
         self.crawler_process.crawl(crawler, **spargs)
         self.crawler_process.start()
         if self.crawler_process.bootstrap_failed:
@@ -83,7 +88,8 @@ class Command(ScrapyCrawlCommand):
             check_generic_args(spargs)
             check_wayback_args(spargs)
             resolve_sites(self.settings, spargs.get("site"), spargs.get("start_url"))
-        except ProfileError as exc:
+            PageWorkers.from_settings(self.settings, ())  # the worker settings, before anything starts
+        except (ProfileError, ValueError) as exc:
             return self._fail(EXIT_CONFIG, f"configuration error: {exc}")
         return True
 

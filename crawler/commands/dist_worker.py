@@ -15,9 +15,11 @@ import sys
 import time
 from typing import TYPE_CHECKING
 
+from scrapy import signals
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
+from crawler.collector import on_spider_opened
 from crawler.commands.dist_writer import redis_error
 from crawler.profiles import ProfileError
 from crawler.sites import resolve_sites
@@ -63,6 +65,7 @@ class Command(ScrapyCommand):
         except ProfileError as exc:
             return self._fail(EXIT_CONFIG, f"configuration error: {exc}")
         crawler = self.crawler_process.create_crawler(DistributedPortalSpider)
+        crawler.signals.connect(on_spider_opened, signal=signals.spider_opened)  # crawler/collector.py
         kwargs = {"full": run.get("full", "0")}
         if run.get("site"):
             kwargs["site"] = run["site"]

@@ -21,6 +21,7 @@ from scrapy_redis.connection import get_redis
 
 from crawler.distributed.frontier import Frontier
 from crawler.incremental import IncrementalPolicy, SitePlan
+from crawler.page_workers import PageWorkers
 from crawler.profiles import ProfileError
 from crawler.sites import resolve_sites
 from crawler.spiders.portal import PortalSpider
@@ -151,6 +152,7 @@ class DistributedPortalSpider(PortalSpider):
         spider.state = KnownArticles(frontier)
         walks = json.loads(run.get("completed_walks") or "{}")
         spider.plans = {s.slug: SitePlan(set(walks.get(s.slug, [])), [], []) for s in spider.sites}
+        spider.pages = PageWorkers.from_settings(settings, spider.sites)
         return spider
 
     async def start(self) -> AsyncIterator[scrapy.Request]:

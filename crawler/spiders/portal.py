@@ -23,8 +23,8 @@ from twisted.internet.defer import CancelledError
 from crawler import settings as defaults  # the one place for defaults
 from crawler.incremental import IncrementalPolicy, SitePlan, plan_site
 from crawler.items import FailureItem, ListingWalkItem, RawPageItem, article_item
-from crawler.pages.article import ArticlePage
-from crawler.pages.listing import ListingPage, NextLink, NextPostback
+from crawler.page_workers import ArticleReading, ListingReading, PageWorkers
+from crawler.pages.listing import NextLink, NextPage, NextPostback
 from crawler.profiles.model import SiteProfile
 from crawler.sites import resolve_sites, user_agent
 from crawler.spiders.generic import GenericCrawlMixin
@@ -55,6 +55,7 @@ class PortalSpider(WaybackMixin, GenericCrawlMixin, scrapy.Spider):
     max_pages: int
     policy: IncrementalPolicy
     state: CrawlState
+    pages: PageWorkers
 
     def __init__(self, site: str | None = None, start_url: str | None = None, full: str = "0",
                  **kwargs: Any) -> None:
@@ -83,6 +84,9 @@ class PortalSpider(WaybackMixin, GenericCrawlMixin, scrapy.Spider):
         spider.state = CrawlState(settings.get("ARCHIVE_DB") or defaults.ARCHIVE_DB)
         now = now_vn()
         spider.plans = {s.slug: plan_site(spider.state, spider.policy, s, now) for s in spider.sites}
+        # Listings and articles of the configured sites are read in worker processes once the
+        # crawl is fast enough to need them (crawler/page_workers.py).
+        spider.pages = PageWorkers.from_settings(settings, spider.sites)
         return spider
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
@@ -106,19 +110,24 @@ class PortalSpider(WaybackMixin, GenericCrawlMixin, scrapy.Spider):
                 yield self._article_request(url, site)
 
     def closed(self, reason: str) -> None:
+        self.pages.close()
         self.state.close()
 
     # --- listings -------------------------------------------------------------------------------
 
-    def parse_listing(self, response: Response, site: SiteProfile, page_no: int, walk: str) -> Iterator[Any]:
+    async def parse_listing(self, response: Response, site: SiteProfile, page_no: int,
+                            walk: str) -> AsyncIterator[Any]:
         yield self._raw_page(response, site, "listing")
         self.crawler.stats.inc_value(f"portal/{site.slug}/listing_pages")
         if not _is_html(response):
             yield self._failure(site, response.url, "extract", "not_html", response.status, page_kind="listing")
             yield self._walk_end(site, walk, page_no, "error")
             return
-        page = ListingPage(response.url, response.text, site)
-        links = page.article_links()
+        limit = site.listing.max_pages or self.max_pages
+        at_limit = bool(limit and page_no >= limit)
+        text_response: TextResponse = response  # type: ignore[assignment]
+        page: ListingReading = await self.pages.read("listing", response.url, text_response.text, site, at_limit)
+        links = page.links
         if not links and page_no > 1:
             yield self._walk_end(site, walk, page_no, "last_page")  # an empty page after the last one
             return
@@ -134,12 +143,12 @@ class PortalSpider(WaybackMixin, GenericCrawlMixin, scrapy.Spider):
         if len(known) == len(links) and self.policy.may_stop_early(walk, self.plans[site.slug].completed_walks):
             yield self._walk_end(site, walk, page_no, "known_articles")
             return
-        yield from self._next_listing(response, page, site, page_no, walk)
+        for item in self._next_listing(response, page.next_page() if not at_limit else None, site, page_no, walk,
+                                       at_limit):
+            yield item
 
-    def _next_listing(self, response: Response, page: ListingPage, site: SiteProfile, page_no: int,
-                      walk: str) -> Iterator[Any]:
-        limit = site.listing.max_pages or self.max_pages
-        nxt = page.next_page() if not (limit and page_no >= limit) else None
+    def _next_listing(self, response: Response, nxt: NextPage | None, site: SiteProfile, page_no: int,
+                      walk: str, at_limit: bool) -> Iterator[Any]:
         kwargs = {"site": site, "page_no": page_no + 1, "walk": walk}
         # The next listing page waits behind this page's articles (lower priority): the scheduler
         # then holds about one page of article requests per category, not the whole site's, so
@@ -151,7 +160,7 @@ class PortalSpider(WaybackMixin, GenericCrawlMixin, scrapy.Spider):
             yield response.follow(nxt.url, self.parse_listing, errback=self.on_error, cb_kwargs=kwargs,
                                   priority=LISTING_PRIORITY)
         else:
-            yield self._walk_end(site, walk, page_no, "max_pages" if limit and page_no >= limit else "last_page")
+            yield self._walk_end(site, walk, page_no, "max_pages" if at_limit else "last_page")
 
     # --- articles -------------------------------------------------------------------------------
 
@@ -161,22 +170,22 @@ class PortalSpider(WaybackMixin, GenericCrawlMixin, scrapy.Spider):
         return scrapy.Request(url, self.parse_article, errback=self.on_error, cb_kwargs={"site": site},
                               meta={"allow_offsite": True})
 
-    def parse_article(self, response: Response, site: SiteProfile) -> Iterator[Any]:
+    async def parse_article(self, response: Response, site: SiteProfile) -> AsyncIterator[Any]:
         yield self._raw_page(response, site, "article")
         if not _is_html(response):
             yield self._failure(site, response.url, "extract", "not_html", response.status)
             return
         text_response: TextResponse = response  # type: ignore[assignment]
-        page = ArticlePage(response.url, text_response.text, site)
-        reason = page.validate()
-        if reason is not None:
-            self.logger.info("Not an article %s [%s]: %s", response.url, site.slug, reason)
-            self.crawler.stats.inc_value(f"portal/{site.slug}/skipped/{reason}")
-            yield self._failure(site, response.url, "extract", reason, response.status)
+        page: ArticleReading = await self.pages.read("article", response.url, text_response.text, site)
+        if page.reason is not None:
+            self.logger.info("Not an article %s [%s]: %s", response.url, site.slug, page.reason)
+            self.crawler.stats.inc_value(f"portal/{site.slug}/skipped/{page.reason}")
+            yield self._failure(site, response.url, "extract", page.reason, response.status)
             return
+        assert page.fields is not None
         # The address asked for, before any redirect: the storage tells a move to another site.
         requested = response.meta.get("redirect_urls", [response.url])[0]
-        yield article_item(site.slug, page.extract(), now_vn().isoformat(timespec="seconds"), response.status,
+        yield article_item(site.slug, page.fields, now_vn().isoformat(timespec="seconds"), response.status,
                            requested)
 
     # --- failures and bookkeeping ---------------------------------------------------------------
