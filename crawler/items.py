@@ -78,6 +78,11 @@ class ArticleItem(ArticleFields):
     source_name: str | None = None
     """The ``Nguồn:`` (source) credit of the byline, when present: not an author."""
 
+    normalized: list[str] | None = None
+    """What normalization could not read or had to cut (stats keys, ``date_unparsed``...), once
+    `pipelines.normalizing.normalize_article` has run; None before. An item normalized where it
+    was extracted (a crawl's extraction worker) passes NormalizePipeline without a second run."""
+
     # --- provenance of an archived copy (pipelines/warc.py, the Wayback source) ---
     source: str = "live"
     """``live`` (fetched from the portal), ``warc`` (imported from a WARC/ARC file) or ``wayback``."""

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import fcntl
 import logging
 import os
 import pickle
@@ -44,11 +45,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from w3lib.encoding import html_to_unicode
+
 from crawler import settings as defaults  # the one place for defaults
-from crawler.items import ArticleFields
+from crawler.items import ArticleItem, article_item
 from crawler.pages.article import ArticlePage
 from crawler.pages.listing import ListingPage, NextPage
 from crawler.profiles.model import SiteProfile
+from pipelines.normalizing import normalize_article
 from pipelines.parallel import portable_exception, worker_count
 
 logger = logging.getLogger(__name__)
@@ -58,10 +62,11 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class ArticleReading:
-    """An article page read with its profile: why it is no article (``no_title``...), or its fields."""
+    """An article page read with its profile: why it is no article (``no_title``...), or its
+    item, normalized (`pipelines.normalizing.normalize_article`: NormalizePipeline passes it on)."""
 
     reason: str | None
-    fields: ArticleFields | None
+    item: ArticleItem | None
 
 
 @dataclass(frozen=True)
@@ -79,10 +84,16 @@ class ListingReading:
         return self.next
 
 
-def read_article(url: str, html: str, profile: SiteProfile, _: Any = None) -> ArticleReading:
+def read_article(url: str, html: str, profile: SiteProfile, fetch: Any) -> ArticleReading:
+    """`fetch`: ``(fetched_at, http_status, requested_url)`` of the page, for its item."""
     page = ArticlePage(url, html, profile)
     reason = page.validate()
-    return ArticleReading(reason, None if reason is not None else page.extract())
+    if reason is not None:
+        return ArticleReading(reason, None)
+    fetched_at, status, requested = fetch
+    item = article_item(profile.slug, page.extract(), fetched_at, status, requested)
+    normalize_article(item)
+    return ArticleReading(None, item)
 
 
 def read_listing(url: str, html: str, profile: SiteProfile, at_limit: Any = False) -> ListingReading:
@@ -104,6 +115,18 @@ READINGS: dict[str, Callable[[str, str, SiteProfile, Any], Any]] = {
 }
 
 
+def read_page(kind: str, url: str, body: bytes, encoding: str, profile: SiteProfile, arg: Any) -> Any:
+    """``READINGS[kind]`` of the page's text: the crawl's process sends the bytes it received and
+    the encoding Scrapy found, and is spared decoding them and pickling the text."""
+    return READINGS[kind](url, page_text(body, encoding), profile, arg)
+
+
+def page_text(body: bytes, encoding: str) -> str:
+    """The text Scrapy's `TextResponse.text` gives for `body` with its `encoding` (a BOM first,
+    then that charset, undecodable bytes replaced)."""
+    return html_to_unicode(f"charset={encoding}", body)[1]
+
+
 # --- the crawl's side ---------------------------------------------------------------------------
 
 # How often the share of the crawl's time taken by in-process extraction is looked at (seconds).
@@ -111,6 +134,7 @@ BUSY_WINDOW = 1.0
 # A worker's pipes: a frame is a 4-byte big-endian length and a pickle.
 _LENGTH = struct.Struct(">I")
 _READ_SIZE = 1 << 16
+PIPE_BYTES = 1 << 20
 
 
 class PageWorkers:
@@ -118,8 +142,8 @@ class PageWorkers:
 
     `workers`: the most worker processes to start (1 or less: none, everything here).
     `busy_share`: start them once in-process extraction has taken this share of the crawl's
-    time over a second (0: at the first page). `await read(kind, url, html, site, arg)` gives
-    what ``READINGS[kind](url, html, site, arg)`` gives, or raises what it raised."""
+    time over a second (0: at the first page). `await read(kind, url, body, encoding, site, arg)`
+    gives what `read_page` gives, or raises what it raised."""
 
     def __init__(self, sites: Iterable[SiteProfile], workers: int, busy_share: float) -> None:
         if not 0 <= busy_share <= 1:
@@ -146,11 +170,12 @@ class PageWorkers:
         workers = worker_count(workers)
         return cls(sites, workers, settings.getfloat("PORTAL_EXTRACT_WORKERS_BUSY", defaults.PORTAL_EXTRACT_WORKERS_BUSY))
 
-    async def read(self, kind: str, url: str, html: str, site: SiteProfile, arg: Any = None) -> Any:
+    async def read(self, kind: str, url: str, body: bytes, encoding: str, site: SiteProfile,
+                   arg: Any = None) -> Any:
         worker = self._pick(site)
         if worker is None:
-            return self._here(kind, url, html, site, arg)
-        return await worker.submit(kind, url, html, site.slug, arg)
+            return self._here(kind, url, body, encoding, site, arg)
+        return await worker.submit(kind, url, body, encoding, site.slug, arg)
 
     def close(self) -> None:
         """Stop the workers (their stdin closes; they leave once their current page is read)."""
@@ -172,13 +197,13 @@ class PageWorkers:
         ready = [w for w in self._workers if w.ready and not w.dead]
         return min(ready, key=lambda w: len(w.pending)) if ready else None
 
-    def _here(self, kind: str, url: str, html: str, site: SiteProfile, arg: Any) -> Any:
+    def _here(self, kind: str, url: str, body: bytes, encoding: str, site: SiteProfile, arg: Any) -> Any:
         self.read_here += 1
         if not self.max_workers or self.started:
-            return READINGS[kind](url, html, site, arg)
+            return read_page(kind, url, body, encoding, site, arg)
         start = time.perf_counter()
         try:
-            return READINGS[kind](url, html, site, arg)
+            return read_page(kind, url, body, encoding, site, arg)
         finally:
             self._note_busy(start, time.perf_counter())
 
@@ -211,10 +236,10 @@ class PageWorkers:
                      "crawl's process%s", worker.proc.poll(), len(worker.pending),
                      "" if self.running else ", which reads every later page too")
 
-    def reread(self, kind: str, url: str, html: str, slug: str, arg: Any) -> Any:
+    def reread(self, kind: str, url: str, body: bytes, encoding: str, slug: str, arg: Any) -> Any:
         """A page a dead worker held, read in this process."""
         self.read_here += 1
-        return READINGS[kind](url, html, self.sites[slug], arg)
+        return read_page(kind, url, body, encoding, self.sites[slug], arg)
 
 
 class _Worker:
@@ -231,19 +256,22 @@ class _Worker:
         self._out, self._in = self.proc.stdin.fileno(), self.proc.stdout.fileno()
         os.set_blocking(self._out, False)
         os.set_blocking(self._in, False)
-        self.pending: dict[int, tuple[asyncio.Future[Any], tuple[str, str, str, str, Any]]] = {}
+        self.pending: dict[int, tuple[asyncio.Future[Any], tuple[str, str, bytes, str, str, Any]]] = {}
         self.ready = self.dead = False
         self._next = 0
         self._unsent = bytearray()
         self._received = bytearray()
-        self._writing = False
+        self._writing = self._flush_soon = False
+        for fd in (self._out, self._in):  # room for a few dozen pages in each pipe (Linux; 64 KiB else)
+            with contextlib.suppress(AttributeError, OSError):
+                fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
         loop.add_reader(self._in, self._readable)
         self._send(sites)
 
-    def submit(self, kind: str, url: str, html: str, slug: str, arg: Any) -> asyncio.Future[Any]:
+    def submit(self, kind: str, url: str, body: bytes, encoding: str, slug: str, arg: Any) -> asyncio.Future[Any]:
         self._next += 1
         future: asyncio.Future[Any] = self.loop.create_future()
-        job = (kind, url, html, slug, arg)
+        job = (kind, url, body, encoding, slug, arg)
         self.pending[self._next] = (future, job)
         self._send(pickle.dumps((self._next, *job), protocol=pickle.HIGHEST_PROTOCOL))
         return future
@@ -251,7 +279,16 @@ class _Worker:
     def _send(self, payload: bytes) -> None:
         self._unsent += _LENGTH.pack(len(payload))
         self._unsent += payload
-        if not self._writing:
+        # Written once the event loop's current round is over: the pages of every response
+        # handled in that round go in one write (a system call each was a few per cent of the
+        # crawl's process).
+        if not self._writing and not self._flush_soon:
+            self._flush_soon = True
+            self.loop.call_soon(self._flush)
+
+    def _flush(self) -> None:
+        self._flush_soon = False
+        if not self._writing and not self.dead:
             self._writable()
 
     def _writable(self) -> None:
@@ -317,11 +354,11 @@ class _Worker:
         self.proc.wait()
         self.owner._died(self)
         pending, self.pending = self.pending, {}
-        for future, (kind, url, html, slug, arg) in pending.values():
+        for future, (kind, url, body, encoding, slug, arg) in pending.values():
             if future.done():
                 continue
             try:
-                future.set_result(self.owner.reread(kind, url, html, slug, arg))
+                future.set_result(self.owner.reread(kind, url, body, encoding, slug, arg))
             except Exception as exc:  # noqa: BLE001 - raised in its callback, as in-process
                 future.set_exception(exc)
 
@@ -368,16 +405,16 @@ def _write_frame(sink: BinaryIO, payload: bytes) -> None:
 
 def serve(source: BinaryIO, sink: BinaryIO) -> None:
     """Read pages from `source` until it closes, each answer to `sink`: the first frame is the
-    crawl's profiles by slug, every later one ``(number, kind, url, html, slug, arg)``."""
+    crawl's profiles by slug, every later one ``(number, kind, url, body, encoding, slug, arg)``."""
     first = _read_frame(source)
     if first is None:
         return
     sites: dict[str, SiteProfile] = pickle.loads(first)
     _write_frame(sink, pickle.dumps(("ready",)))
     while (frame := _read_frame(source)) is not None:
-        number, kind, url, html, slug, arg = pickle.loads(frame)
+        number, kind, url, body, encoding, slug, arg = pickle.loads(frame)
         try:
-            answer = (number, True, READINGS[kind](url, html, sites[slug], arg))
+            answer = (number, True, read_page(kind, url, body, encoding, sites[slug], arg))
         except Exception as exc:  # noqa: BLE001 - raised in the crawl's callback
             answer = (number, False, portable_exception(exc))
         _write_frame(sink, pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))

@@ -62,8 +62,9 @@ WARN_ON_GENERATOR_RETURN_VALUE = False
 LOG_FORMATTER = "crawler.logformat.ArchiveLogFormatter"
 # Scrapy (2.13+) starts CONCURRENT_ITEMS asyncio tasks (default 100) to process the output of
 # every response, however few requests and items it yields; the item pipelines here are
-# synchronous, so the slots buy nothing. 16 took 10-20 % off a generic crawl of a mega-menu portal.
-CONCURRENT_ITEMS = 16
+# synchronous, so the slots buy nothing: one task takes each response's items in order (16 took
+# 10-20 % off a generic crawl of a mega-menu portal; 1, a few per cent more of every crawl).
+CONCURRENT_ITEMS = 1
 
 SPIDER_MIDDLEWARES = {
     # A crashing callback becomes a stored failure, not just a log line.

@@ -70,7 +70,7 @@ class NormalizePipeline:
             self.stats.inc_value(f"portal/{item.site}/truncated/raw_page")
         if not isinstance(item, ArticleItem):
             return item  # failures and raw pages pass straight to storage
-        problems = normalize_article(item)
+        problems = item.normalized if item.normalized is not None else normalize_article(item)
         for problem in problems:
             self.stats.inc_value(f"portal/{item.site}/{problem}")
         if "dropped/no_title" in problems:
@@ -85,7 +85,8 @@ def normalize_article(item: ArticleItem) -> list[str]:
     """
     truncated = normalize_text_fields(item)
     if not item.title:
-        return ["dropped/no_title"]
+        item.normalized = ["dropped/no_title"]
+        return item.normalized
     problems = [f"truncated/{name}" for name in truncated] + _dates(item)
     item.view_count = normalize_view_count(item.views_raw)
     if item.views_raw and item.view_count is None:
@@ -93,6 +94,7 @@ def normalize_article(item: ArticleItem) -> list[str]:
     byline = split_byline(item.byline_raw)
     item.authors = list(byline.authors)
     item.source_name = byline.source or split_byline(item.source_raw).source
+    item.normalized = problems
     return problems
 
 

@@ -51,8 +51,21 @@ def sample_pages(articles: int = 40) -> list[tuple[str, str, str]]:
     return pages
 
 
+# How the spider asks for an article: when and how the page was fetched, for its item.
+FETCH = ("2026-12-01T10:00:00+07:00", 200, "")
+
+
 def here(kind: str, url: str, html: str, site: SiteProfile) -> Any:
-    return read_article(url, html, site) if kind == "article" else read_listing(url, html, site)
+    return read_article(url, html, site, FETCH) if kind == "article" else read_listing(url, html, site)
+
+
+def sent(kind: str, url: str, html: str) -> tuple[str, str, bytes, str]:
+    """A page as the spider sends it: the bytes received and the encoding Scrapy found."""
+    return kind, url, html.encode("utf-8"), "utf-8"
+
+
+def arg(kind: str) -> Any:
+    return FETCH if kind == "article" else None
 
 
 async def until(condition: Any, timeout: float = 60.0) -> None:
@@ -72,16 +85,17 @@ def test_workers_read_every_page_as_the_crawls_process_does() -> None:
     site = sample_site()
     pages = sample_pages()
     expected = [here(kind, url, html, site) for kind, url, html in pages]
-    assert sum(isinstance(r, ArticleReading) and r.fields is not None for r in expected) == 40
+    assert sum(isinstance(r, ArticleReading) and r.item is not None and r.item.normalized is not None
+               for r in expected) == 40
     assert all(r.links for r in expected if isinstance(r, ListingReading))
 
     async def main() -> tuple[list[Any], int, int]:
         workers = PageWorkers([site], workers=2, busy_share=0)
         try:
-            first = await workers.read(*pages[0][:3], site)  # busy share 0: this page starts them
+            first = await workers.read(*sent(*pages[0]), site, arg(pages[0][0]))  # busy share 0: this page starts them
             assert workers.started
             await until(lambda: workers.running == 2)
-            got = await asyncio.gather(*(workers.read(kind, url, html, site) for kind, url, html in pages))
+            got = await asyncio.gather(*(workers.read(*sent(kind, url, html), site, arg(kind)) for kind, url, html in pages))
             return [first, *got], workers.read_by_workers, workers.lost
         finally:
             workers.close()
@@ -96,15 +110,15 @@ def test_an_exception_in_a_worker_is_raised_in_the_callback_as_in_process() -> N
     broken = replace(site, article=replace(site.article, title=("h1:unknown-pseudo-class",)))
     kind, url, html = next(p for p in sample_pages(1) if p[0] == "article")
     with pytest.raises(Exception) as in_process:
-        read_article(url, html, broken)
+        read_article(url, html, broken, FETCH)
 
     async def main() -> BaseException:
         workers = PageWorkers([broken], workers=2, busy_share=0)
         try:
-            await workers.read("listing", BASE + "/x", "<html></html>", broken)
+            await workers.read("listing", BASE + "/x", b"<html></html>", "utf-8", broken)
             await until(lambda: workers.running == 2)
             with pytest.raises(Exception) as in_worker:
-                await workers.read(kind, url, html, broken)
+                await workers.read(*sent(kind, url, html), broken, FETCH)
             assert workers.read_by_workers == 1
             return in_worker.value
         finally:
@@ -124,18 +138,18 @@ def test_pages_a_dead_worker_held_are_read_again_here() -> None:
     async def main() -> tuple[list[Any], int, int, int]:
         workers = PageWorkers([site], workers=2, busy_share=0)
         try:
-            await workers.read(*pages[0][:3], site)
+            await workers.read(*sent(*pages[0]), site, FETCH)
             await until(lambda: workers.running == 2)
             pids = [w.proc.pid for w in workers._workers]
             for pid in pids:  # stopped, they hold the pages sent to them without answering
                 os.kill(pid, signal.SIGSTOP)
-            reads = [asyncio.ensure_future(workers.read(kind, url, html, site)) for kind, url, html in pages]
+            reads = [asyncio.ensure_future(workers.read(*sent(kind, url, html), site, FETCH)) for kind, url, html in pages]
             await asyncio.sleep(0)
             held = sum(len(w.pending) for w in workers._workers)
             for pid in pids:
                 os.kill(pid, signal.SIGKILL)
             got = await asyncio.wait_for(asyncio.gather(*reads), timeout=60)
-            after = await workers.read(*pages[1][:3], site)  # no worker left: read here
+            after = await workers.read(*sent(*pages[1]), site, FETCH)  # no worker left: read here
             return [*got, after], held, workers.lost, workers.running
         finally:
             workers.close()
@@ -156,7 +170,7 @@ def test_workers_start_only_when_extraction_keeps_the_crawl_busy() -> None:
             loop = asyncio.get_running_loop()
             deadline = loop.time() + 1.5  # past one window of the busy count
             while loop.time() < deadline:
-                await workers.read(kind, url, html, site)
+                await workers.read(*sent(kind, url, html), site, FETCH)
                 await asyncio.sleep(pause)
             return workers.started
         finally:
@@ -174,7 +188,7 @@ async def main_one() -> bool:
     site = sample_site()
     kind, url, html = next(p for p in sample_pages(1) if p[0] == "article")
     workers = PageWorkers([site], workers=1, busy_share=0)
-    await workers.read(kind, url, html, site)
+    await workers.read(*sent(kind, url, html), site, FETCH)
     return workers.started
 
 
@@ -276,3 +290,50 @@ def test_tune_collector_freezes_what_is_alive_and_spaces_young_collections() -> 
     finally:
         gc.unfreeze()
         gc.set_threshold(*before)
+
+
+def test_an_item_normalized_in_a_worker_is_not_normalized_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    from scrapy.exceptions import DropItem
+    from scrapy.utils.test import get_crawler
+
+    from pipelines import normalizing
+
+    site = sample_site()
+    kind, url, html = next(p for p in sample_pages(1) if p[0] == "article")
+    item = read_article(url, html, site, FETCH).item
+    assert item is not None and item.normalized == [] and item.published_at
+    stored = replace(item)
+    crawler = get_crawler()
+    pipeline = normalizing.NormalizePipeline.from_crawler(crawler)
+
+    def again(_: Any) -> list[str]:
+        raise AssertionError("normalized twice")
+
+    monkeypatch.setattr(normalizing, "normalize_article", again)
+    assert pipeline.process_item(item) == stored
+    item.normalized = ["date_unparsed"]  # what the worker could not read is still counted
+    pipeline.process_item(item)
+    assert crawler.stats.get_value("portal/sample/date_unparsed") == 1
+    item.normalized = ["dropped/no_title"]
+    with pytest.raises(DropItem):
+        pipeline.process_item(item)
+
+
+LEGACY = "<html><head>{meta}<title>Tin tức</title></head><body><p>Ủy ban nhân dân xã Đắk Wil</p></body></html>"
+
+
+@pytest.mark.parametrize(("body", "headers"), [
+    (LEGACY.format(meta="").encode("utf-8"), {"Content-Type": "text/html; charset=utf-8"}),
+    (b"\xef\xbb\xbf" + LEGACY.format(meta="").encode("utf-8"), {"Content-Type": "text/html; charset=iso-8859-1"}),
+    (LEGACY.format(meta='<meta charset="windows-1258">').encode("cp1258", "replace"), {"Content-Type": "text/html"}),
+    (LEGACY.format(meta="").encode("cp1258", "replace"), {}),
+    (LEGACY.format(meta="").encode("utf-8")[:-40] + b"\xff\xfe\xc3", {"Content-Type": "text/html; charset=utf-8"}),
+    (LEGACY.format(meta="").encode("utf-16"), {}),
+], ids=["utf-8", "bom-beats-header", "meta-windows-1258", "undeclared-legacy", "broken-utf-8", "utf-16-bom"])
+def test_workers_decode_a_page_as_scrapy_does(body: bytes, headers: dict[str, str]) -> None:
+    from scrapy.http import HtmlResponse
+
+    from crawler.page_workers import page_text
+
+    response = HtmlResponse("http://xa.gov.vn/tin/1.html", body=body, headers=headers)
+    assert page_text(body, response.encoding) == response.text

@@ -22,7 +22,7 @@ from twisted.internet.defer import CancelledError
 
 from crawler import settings as defaults  # the one place for defaults
 from crawler.incremental import IncrementalPolicy, SitePlan, plan_site
-from crawler.items import FailureItem, ListingWalkItem, RawPageItem, article_item
+from crawler.items import FailureItem, ListingWalkItem, RawPageItem
 from crawler.page_workers import ArticleReading, ListingReading, PageWorkers
 from crawler.pages.listing import NextLink, NextPage, NextPostback
 from crawler.profiles.model import SiteProfile
@@ -126,7 +126,8 @@ class PortalSpider(WaybackMixin, GenericCrawlMixin, scrapy.Spider):
         limit = site.listing.max_pages or self.max_pages
         at_limit = bool(limit and page_no >= limit)
         text_response: TextResponse = response  # type: ignore[assignment]
-        page: ListingReading = await self.pages.read("listing", response.url, text_response.text, site, at_limit)
+        page: ListingReading = await self.pages.read("listing", response.url, response.body, text_response.encoding,
+                                                     site, at_limit)
         links = page.links
         if not links and page_no > 1:
             yield self._walk_end(site, walk, page_no, "last_page")  # an empty page after the last one
@@ -176,17 +177,17 @@ class PortalSpider(WaybackMixin, GenericCrawlMixin, scrapy.Spider):
             yield self._failure(site, response.url, "extract", "not_html", response.status)
             return
         text_response: TextResponse = response  # type: ignore[assignment]
-        page: ArticleReading = await self.pages.read("article", response.url, text_response.text, site)
+        # The address asked for, before any redirect: the storage tells a move to another site.
+        requested = response.meta.get("redirect_urls", [response.url])[0]
+        fetch = (now_vn().isoformat(timespec="seconds"), response.status, requested)
+        page: ArticleReading = await self.pages.read("article", response.url, response.body, text_response.encoding,
+                                                     site, fetch)
         if page.reason is not None:
             self.logger.info("Not an article %s [%s]: %s", response.url, site.slug, page.reason)
             self.crawler.stats.inc_value(f"portal/{site.slug}/skipped/{page.reason}")
             yield self._failure(site, response.url, "extract", page.reason, response.status)
             return
-        assert page.fields is not None
-        # The address asked for, before any redirect: the storage tells a move to another site.
-        requested = response.meta.get("redirect_urls", [response.url])[0]
-        yield article_item(site.slug, page.fields, now_vn().isoformat(timespec="seconds"), response.status,
-                           requested)
+        yield page.item  # extracted and normalized (crawler/page_workers.py)
 
     # --- failures and bookkeeping ---------------------------------------------------------------
 
