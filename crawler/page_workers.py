@@ -48,6 +48,7 @@ from typing import Any, BinaryIO
 from w3lib.encoding import html_to_unicode
 
 from crawler import settings as defaults  # the one place for defaults
+from crawler.collector import tune_collector
 from crawler.items import ArticleItem, article_item
 from crawler.pages.article import ArticlePage
 from crawler.pages.listing import ListingPage, NextPage
@@ -423,6 +424,7 @@ def serve(source: BinaryIO, sink: BinaryIO) -> None:
 def main() -> None:
     # Ctrl-C reaches the whole process group: the crawl closes this worker's stdin when it stops.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    tune_collector()  # the code is loaded: crawler/collector.py
     sink = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     sys.stdout = sys.stderr  # nothing else may write to the answers' pipe
     serve(sys.stdin.buffer, sink)

@@ -32,6 +32,8 @@ from concurrent.futures.process import BrokenProcessPool
 from functools import lru_cache, partial
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, cast
 
+from crawler.collector import tune_collector
+
 if TYPE_CHECKING:
     from types import TracebackType
 
@@ -232,6 +234,7 @@ _CONTEXT: tuple[PageReader, dict[str, Any]] | None = None
 def _start_worker(reader: PageReader, profiles: dict[str, SiteProfile], parent: int) -> None:
     global _CONTEXT
     _CONTEXT = (reader, profiles)
+    tune_collector()  # what the worker was forked with is frozen; fewer young collections
     # Ctrl-C reaches the whole process group: the caller stops its pool, whose workers finish
     # the pages they hold and leave, instead of each printing a KeyboardInterrupt.
     signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -19,6 +19,7 @@ from scrapy.exceptions import UsageError
 from warcio.exceptions import ArchiveLoadFailed
 
 from crawler import settings as defaults  # the one place for defaults
+from crawler.collector import tune_collector
 from crawler.commands import add_workers_option, extract_workers
 from crawler.extraction import PAGE_READER
 from crawler.profiles import ProfileError
@@ -73,6 +74,7 @@ class Command(ScrapyCommand):
 
     def _import(self, path: str, registry: dict, pool: ExtractionPool, files: list[Path]) -> None:
         db = open_archive(path, timeout=self.settings.getfloat("PORTAL_SQLITE_TIMEOUT", defaults.PORTAL_SQLITE_TIMEOUT))  # type: ignore[union-attr]
+        tune_collector()  # start-up done: crawler/collector.py
         importer = WarcImporter(db, registry, pool)
         try:
             for file in files:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from scrapy.commands import ScrapyCommand
 
 from crawler import settings as defaults  # the one place for defaults
+from crawler.collector import tune_collector
 from crawler.commands import add_workers_option, extract_workers
 from crawler.extraction import PAGE_READER
 from crawler.profiles import ProfileError
@@ -75,6 +76,7 @@ class Command(ScrapyCommand):
     def _reextract(self, path: str, sites: dict, pool: ExtractionPool, opts: argparse.Namespace) -> None:
         started = time.monotonic()
         db = open_archive(path, timeout=self.settings.getfloat("PORTAL_SQLITE_TIMEOUT", defaults.PORTAL_SQLITE_TIMEOUT))  # type: ignore[union-attr]
+        tune_collector()  # start-up done: crawler/collector.py
         try:
             with db.atomic():  # all or nothing: an interrupted re-extraction changes no row
                 report = reextract(db, sites, pool, opts.site, dry_run=opts.dry_run)
