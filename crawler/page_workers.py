@@ -214,16 +214,18 @@ class PageWorkers:
         self._busy += end - start
         elapsed = end - self._window
         if self.busy_share <= 0 or (elapsed >= BUSY_WINDOW and self._busy >= self.busy_share * elapsed):
-            self._start(self._busy / elapsed if elapsed > 0 else 1.0)
+            self._start(None if self.busy_share <= 0 else self._busy / elapsed)
         elif elapsed >= BUSY_WINDOW:
             self._window, self._busy = end, 0.0
 
-    def _start(self, share: float) -> None:
+    def _start(self, share: float | None) -> None:
+        """Start the workers; `share`: what extraction took of the crawl's time (None: asked for at once)."""
         self.started = True
         loop = asyncio.get_running_loop()
         sites = pickle.dumps(self.sites, protocol=pickle.HIGHEST_PROTOCOL)
-        logger.info("Extraction took %.0f%% of the crawl's process: reading pages in %d worker processes",
-                    100 * share, self.max_workers)
+        why = ("PORTAL_EXTRACT_WORKERS_BUSY is 0" if share is None
+               else f"extraction took {100 * share:.0f}% of the crawl's process")
+        logger.info("Reading pages in %d worker processes (%s)", self.max_workers, why)
         try:
             for _ in range(self.max_workers):
                 self._workers.append(_Worker(loop, sites, self))

@@ -238,7 +238,7 @@ def test_a_crawl_with_workers_stores_what_one_without_them_stores(tmp_path: Path
     for _, result in runs.values():
         assert result.returncode == 0, result.stderr[-3000:]
     alone, workers = runs["alone"][0], runs["workers"][0]
-    assert "reading pages in 2 worker processes" in runs["workers"][1].stderr
+    assert "Reading pages in 2 worker processes (PORTAL_EXTRACT_WORKERS_BUSY is 0)" in runs["workers"][1].stderr
     assert "worker processes" not in runs["alone"][1].stderr
     by_workers = [line for line in runs["workers"][1].stderr.splitlines() if "pages read by extraction workers" in line]
     assert by_workers and int(by_workers[0].split("Extraction: ")[1].split()[0]) > 0
