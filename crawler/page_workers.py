@@ -143,8 +143,9 @@ class PageWorkers:
 
     `workers`: the most worker processes to start (1 or less: none, everything here).
     `busy_share`: start them once in-process extraction has taken this share of the crawl's
-    time over a second (0: at the first page). `await read(kind, url, body, encoding, site, arg)`
-    gives what `read_page` gives, or raises what it raised."""
+    time over a second (0: at the first page, later pages waiting for them to start).
+    `await read(kind, url, body, encoding, site, arg)` gives what `read_page` gives, or raises
+    what it raised."""
 
     def __init__(self, sites: Iterable[SiteProfile], workers: int, busy_share: float) -> None:
         if not 0 <= busy_share <= 1:
@@ -174,6 +175,13 @@ class PageWorkers:
     async def read(self, kind: str, url: str, body: bytes, encoding: str, site: SiteProfile,
                    arg: Any = None) -> Any:
         worker = self._pick(site)
+        if worker is None and self.busy_share <= 0 and self.started:
+            # Workers asked for from the first page: later pages wait for them to start (a few
+            # tenths of a second) instead of being read here.
+            starting = [w.started for w in self._workers if not w.dead and not w.ready]
+            if starting:
+                await asyncio.wait(starting, return_when=asyncio.FIRST_COMPLETED)
+                worker = self._pick(site)
         if worker is None:
             return self._here(kind, url, body, encoding, site, arg)
         return await worker.submit(kind, url, body, encoding, site.slug, arg)
@@ -261,6 +269,7 @@ class _Worker:
         os.set_blocking(self._in, False)
         self.pending: dict[int, tuple[asyncio.Future[Any], tuple[str, str, bytes, str, str, Any]]] = {}
         self.ready = self.dead = False
+        self.started: asyncio.Future[None] = loop.create_future()  # done once ready, or dead
         self._next = 0
         self._unsent = bytearray()
         self._received = bytearray()
@@ -336,6 +345,7 @@ class _Worker:
     def _answer(self, message: tuple[Any, ...]) -> None:
         if message == ("ready",):
             self.ready = True
+            self.started.set_result(None)
             return
         number, ok, value = message
         future, _ = self.pending.pop(number)
@@ -366,6 +376,8 @@ class _Worker:
                 future.set_exception(exc)
 
     def _stop_io(self) -> None:
+        if not self.started.done():
+            self.started.set_result(None)
         with contextlib.suppress(Exception):
             self.loop.remove_reader(self._in)
         if self._writing:

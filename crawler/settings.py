@@ -134,9 +134,9 @@ PORTAL_GENERIC_MAX_DEPTH = 6
 # `scrapy import-warc` and `scrapy reextract` (a command's `--workers N` overrides it) the pages
 # are stored in their order whatever the number. A crawl of configured portals starts that many
 # worker processes once extraction in its own process takes PORTAL_EXTRACT_WORKERS_BUSY of its
-# time (a share, checked every second; 0 = at the first page): a polite crawl of the portals
-# never does, a crawl of a fast source (a mirror on the same network) soon does
-# (crawler/page_workers.py). The archive comes out the same in every case.
+# time (a share, checked every second; 0 = from the first page on, later pages waiting for them to
+# start): a polite crawl of the portals never does, a crawl of a fast source (a mirror on the same
+# network) soon does (crawler/page_workers.py). The archive comes out the same in every case.
 PORTAL_EXTRACT_WORKERS = 0
 PORTAL_EXTRACT_WORKERS_BUSY = 0.2
 
