@@ -337,3 +337,47 @@ def test_workers_decode_a_page_as_scrapy_does(body: bytes, headers: dict[str, st
 
     response = HtmlResponse("http://xa.gov.vn/tin/1.html", body=body, headers=headers)
     assert page_text(body, response.encoding) == response.text
+
+
+# Loaded by every Python process of the crawl below (its PYTHONPATH): article extraction raises on
+# the pages whose URL names a "Hoi-nghi", in the crawl's process and in its workers alike.
+EXPLODING = f'''
+import sys
+sys.path.insert(0, {str(REPO_ROOT)!r})
+import crawler.pages.article as article
+_extract = article.ArticlePage.extract
+def extract(self):
+    if "Hoi-nghi" in self.url:
+        raise ValueError("a bug on " + self.url.rsplit("/", 1)[-1])
+    return _extract(self)
+article.ArticlePage.extract = extract
+'''
+
+
+def test_a_page_whose_extraction_raises_in_a_worker_is_recorded_as_in_process(tmp_path: Path) -> None:
+    (tmp_path / "sitecustomize.py").write_text(EXPLODING, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    with SamplePortalServer() as server:
+        base = server.url.rstrip("/")
+        runs = {}
+        for name, workers in (("alone", "1"), ("workers", "2")):
+            db = tmp_path / f"{name}.db"
+            cmd = crawl_command(base, str(db), full=True) + [
+                "-s", f"PORTAL_EXTRACT_WORKERS={workers}", "-s", "PORTAL_EXTRACT_WORKERS_BUSY=0",
+                "-s", "PORTAL_MAX_LISTING_PAGES=1"]
+            runs[name] = (db, subprocess.run(cmd, cwd=REPO_ROOT, capture_output=True, text=True, timeout=240, env=env))
+    failures = {}
+    for name, (db, result) in runs.items():
+        assert result.returncode in (0, 4), result.stderr[-3000:]
+        conn = sqlite3.connect(db)
+        try:
+            failures[name] = conn.execute("select url, kind, reason, detail from failures order by url").fetchall()
+            raw = conn.execute("select count(*) from raw_pages where url in (select url from failures)").fetchone()[0]
+        finally:
+            conn.close()
+        assert failures[name] and raw == len(failures[name])  # each page that raised is kept raw
+    assert "Reading pages in 2 worker processes" in runs["workers"][1].stderr
+    assert failures["workers"] == failures["alone"]
+    assert {(kind, reason) for _, kind, reason, _ in failures["alone"]} == {("extract", "exception:ValueError")}
+    assert all(detail.startswith("ValueError('a bug on ") for *_, detail in failures["alone"])
+    assert archive_rows(runs["workers"][0], "articles") == archive_rows(runs["alone"][0], "articles")
