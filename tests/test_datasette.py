@@ -108,7 +108,7 @@ def test_datasette_command_serves_the_archive(archive: Path) -> None:
                              "-h", "127.0.0.1", "-p", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         body = None
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 180  # bounds a server that never starts; a loaded machine took over 30 s
         while time.monotonic() < deadline and body is None:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/archive/articles.json?_shape=array", timeout=5) as r:

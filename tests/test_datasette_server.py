@@ -42,7 +42,9 @@ def running_datasette(db: Path, command: list[str] | None = None) -> Iterator[st
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        # Start-up is a few seconds; on a loaded 2-core machine (two test runs side by side) it
+        # took over 30: the deadline only bounds a server that never comes up.
+        deadline = time.monotonic() + 180
         while True:
             try:
                 with urllib.request.urlopen(f"{url}/-/versions.json", timeout=5):
