@@ -178,7 +178,7 @@ class PageWorkers:
         if worker is None and self.busy_share <= 0 and self.started:
             # Workers asked for from the first page: later pages wait for them to start (a few
             # tenths of a second) instead of being read here.
-            starting = [w.started for w in self._workers if not w.dead and not w.ready]
+            starting = [w.up for w in self._workers if not w.dead and not w.ready]
             if starting:
                 await asyncio.wait(starting, return_when=asyncio.FIRST_COMPLETED)
                 worker = self._pick(site)
@@ -269,7 +269,7 @@ class _Worker:
         os.set_blocking(self._in, False)
         self.pending: dict[int, tuple[asyncio.Future[Any], tuple[str, str, bytes, str, str, Any]]] = {}
         self.ready = self.dead = False
-        self.started: asyncio.Future[None] = loop.create_future()  # done once ready, or dead
+        self.up: asyncio.Future[None] = loop.create_future()  # done once ready, or dead
         self._next = 0
         self._unsent = bytearray()
         self._received = bytearray()
@@ -345,7 +345,7 @@ class _Worker:
     def _answer(self, message: tuple[Any, ...]) -> None:
         if message == ("ready",):
             self.ready = True
-            self.started.set_result(None)
+            self.up.set_result(None)
             return
         number, ok, value = message
         future, _ = self.pending.pop(number)
@@ -376,8 +376,8 @@ class _Worker:
                 future.set_exception(exc)
 
     def _stop_io(self) -> None:
-        if not self.started.done():
-            self.started.set_result(None)
+        if not self.up.done():
+            self.up.set_result(None)
         with contextlib.suppress(Exception):
             self.loop.remove_reader(self._in)
         if self._writing:

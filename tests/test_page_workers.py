@@ -21,7 +21,7 @@ from crawler.sites import load_registry
 from sample_portal import SamplePortal, SamplePortalServer
 from sample_portal.demo import crawl_command
 from sample_portal.sharepoint import SharePointSite
-from tests.conftest import REPO_ROOT
+from tests.conftest import REPO_ROOT, query
 
 BASE = "http://127.0.0.1:8765"
 
@@ -164,8 +164,8 @@ def test_workers_start_only_when_extraction_keeps_the_crawl_busy() -> None:
     site = sample_site()
     kind, url, html = next(p for p in sample_pages(1) if p[0] == "article")
 
-    async def main(share: float, pause: float) -> bool:
-        workers = PageWorkers([site], workers=2, busy_share=share)
+    async def main(share: float, pause: float, count: int = 2) -> bool:
+        workers = PageWorkers([site], workers=count, busy_share=share)
         try:
             loop = asyncio.get_running_loop()
             deadline = loop.time() + 1.5  # past one window of the busy count
@@ -180,16 +180,8 @@ def test_workers_start_only_when_extraction_keeps_the_crawl_busy() -> None:
     assert run(main(0.5, 0.2)) is False
     # Pages back to back: extraction is all the crawl does.
     assert run(main(0.5, 0.0)) is True
-    # One process, or workers=1: never.
-    assert run(main_one()) is False
-
-
-async def main_one() -> bool:
-    site = sample_site()
-    kind, url, html = next(p for p in sample_pages(1) if p[0] == "article")
-    workers = PageWorkers([site], workers=1, busy_share=0)
-    await workers.read(*sent(kind, url, html), site, FETCH)
-    return workers.started
+    # workers=1 (the process alone): never, even asked to start at the first page.
+    assert run(main(0.0, 0.0, count=1)) is False
 
 
 @pytest.mark.parametrize(("setting", "message"), [
@@ -226,20 +218,27 @@ def archive_rows(db: Path, table: str) -> list[tuple]:
         conn.close()
 
 
-def test_a_crawl_with_workers_stores_what_one_without_them_stores(tmp_path: Path) -> None:
+def crawl_alone_and_with_workers(tmp_path: Path, *settings: str,
+                                 env: dict[str, str] | None = None) -> dict[str, tuple[Path, subprocess.CompletedProcess[str]]]:
+    """`scrapy crawl` of the sample portal twice, into ``alone.db`` (no workers) and ``workers.db``
+    (2 workers from the first page on): name -> (archive, finished process)."""
+    runs = {}
     with SamplePortalServer() as server:
-        base = server.url.rstrip("/")
-        runs = {}
         for name, workers in (("alone", "1"), ("workers", "2")):
             db = tmp_path / f"{name}.db"
-            cmd = crawl_command(base, str(db), full=True) + [
-                "-s", f"PORTAL_EXTRACT_WORKERS={workers}", "-s", "PORTAL_EXTRACT_WORKERS_BUSY=0"]
-            runs[name] = (db, subprocess.run(cmd, cwd=REPO_ROOT, capture_output=True, text=True, timeout=240))
+            cmd = crawl_command(server.url.rstrip("/"), str(db), full=True) + [
+                "-s", f"PORTAL_EXTRACT_WORKERS={workers}", "-s", "PORTAL_EXTRACT_WORKERS_BUSY=0", *settings]
+            runs[name] = (db, subprocess.run(cmd, cwd=REPO_ROOT, capture_output=True, text=True, timeout=240, env=env))
+    assert "Reading pages in 2 worker processes (PORTAL_EXTRACT_WORKERS_BUSY is 0)" in runs["workers"][1].stderr
+    assert "worker processes" not in runs["alone"][1].stderr
+    return runs
+
+
+def test_a_crawl_with_workers_stores_what_one_without_them_stores(tmp_path: Path) -> None:
+    runs = crawl_alone_and_with_workers(tmp_path)
     for _, result in runs.values():
         assert result.returncode == 0, result.stderr[-3000:]
     alone, workers = runs["alone"][0], runs["workers"][0]
-    assert "Reading pages in 2 worker processes (PORTAL_EXTRACT_WORKERS_BUSY is 0)" in runs["workers"][1].stderr
-    assert "worker processes" not in runs["alone"][1].stderr
     by_workers = [line for line in runs["workers"][1].stderr.splitlines() if "pages read by extraction workers" in line]
     assert by_workers and int(by_workers[0].split("Extraction: ")[1].split()[0]) > 0
     for table in ("articles", "raw_pages", "failures", "view_counts", "listing_walks"):
@@ -247,7 +246,38 @@ def test_a_crawl_with_workers_stores_what_one_without_them_stores(tmp_path: Path
     assert len(archive_rows(alone, "articles")) > 50
 
 
-# --- the crawl's process: log lines and the garbage collector ---------------------------------------
+# Loaded by every Python process of the crawl below (its PYTHONPATH): article extraction raises on
+# the pages whose URL names a "Hoi-nghi", in the crawl's process and in its workers alike.
+EXPLODING = f'''
+import sys
+sys.path.insert(0, {str(REPO_ROOT)!r})
+import crawler.pages.article as article
+_extract = article.ArticlePage.extract
+def extract(self):
+    if "Hoi-nghi" in self.url:
+        raise ValueError("a bug on " + self.url.rsplit("/", 1)[-1])
+    return _extract(self)
+article.ArticlePage.extract = extract
+'''
+
+
+def test_a_page_whose_extraction_raises_in_a_worker_is_recorded_as_in_process(tmp_path: Path) -> None:
+    (tmp_path / "sitecustomize.py").write_text(EXPLODING, encoding="utf-8")
+    runs = crawl_alone_and_with_workers(tmp_path, "-s", "PORTAL_MAX_LISTING_PAGES=1",
+                                        env={**os.environ, "PYTHONPATH": str(tmp_path)})
+    failures = {}
+    for name, (db, result) in runs.items():
+        assert result.returncode in (0, 4), result.stderr[-3000:]  # 4: a field's coverage fell below its floor
+        failures[name] = query(db, "select url, kind, reason, detail from failures order by url")
+        [(raw,)] = query(db, "select count(*) from raw_pages where url in (select url from failures)")
+        assert failures[name] and raw == len(failures[name])  # each page that raised is kept raw
+    assert failures["workers"] == failures["alone"]
+    assert {(kind, reason) for _, kind, reason, _ in failures["alone"]} == {("extract", "exception:ValueError")}
+    assert all(detail.startswith("ValueError('a bug on ") for *_, detail in failures["alone"])
+    assert archive_rows(runs["workers"][0], "articles") == archive_rows(runs["alone"][0], "articles")
+
+
+# --- the crawl's process: log lines, the collector, normalized items, page decoding -----------------
 
 
 @pytest.mark.parametrize(("level", "shown"), [("INFO", False), ("WARNING", False), ("DEBUG", True), (10, True)])
@@ -337,47 +367,3 @@ def test_workers_decode_a_page_as_scrapy_does(body: bytes, headers: dict[str, st
 
     response = HtmlResponse("http://xa.gov.vn/tin/1.html", body=body, headers=headers)
     assert page_text(body, response.encoding) == response.text
-
-
-# Loaded by every Python process of the crawl below (its PYTHONPATH): article extraction raises on
-# the pages whose URL names a "Hoi-nghi", in the crawl's process and in its workers alike.
-EXPLODING = f'''
-import sys
-sys.path.insert(0, {str(REPO_ROOT)!r})
-import crawler.pages.article as article
-_extract = article.ArticlePage.extract
-def extract(self):
-    if "Hoi-nghi" in self.url:
-        raise ValueError("a bug on " + self.url.rsplit("/", 1)[-1])
-    return _extract(self)
-article.ArticlePage.extract = extract
-'''
-
-
-def test_a_page_whose_extraction_raises_in_a_worker_is_recorded_as_in_process(tmp_path: Path) -> None:
-    (tmp_path / "sitecustomize.py").write_text(EXPLODING, encoding="utf-8")
-    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
-    with SamplePortalServer() as server:
-        base = server.url.rstrip("/")
-        runs = {}
-        for name, workers in (("alone", "1"), ("workers", "2")):
-            db = tmp_path / f"{name}.db"
-            cmd = crawl_command(base, str(db), full=True) + [
-                "-s", f"PORTAL_EXTRACT_WORKERS={workers}", "-s", "PORTAL_EXTRACT_WORKERS_BUSY=0",
-                "-s", "PORTAL_MAX_LISTING_PAGES=1"]
-            runs[name] = (db, subprocess.run(cmd, cwd=REPO_ROOT, capture_output=True, text=True, timeout=240, env=env))
-    failures = {}
-    for name, (db, result) in runs.items():
-        assert result.returncode in (0, 4), result.stderr[-3000:]
-        conn = sqlite3.connect(db)
-        try:
-            failures[name] = conn.execute("select url, kind, reason, detail from failures order by url").fetchall()
-            raw = conn.execute("select count(*) from raw_pages where url in (select url from failures)").fetchone()[0]
-        finally:
-            conn.close()
-        assert failures[name] and raw == len(failures[name])  # each page that raised is kept raw
-    assert "Reading pages in 2 worker processes" in runs["workers"][1].stderr
-    assert failures["workers"] == failures["alone"]
-    assert {(kind, reason) for _, kind, reason, _ in failures["alone"]} == {("extract", "exception:ValueError")}
-    assert all(detail.startswith("ValueError('a bug on ") for *_, detail in failures["alone"])
-    assert archive_rows(runs["workers"][0], "articles") == archive_rows(runs["alone"][0], "articles")
