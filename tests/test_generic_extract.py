@@ -147,6 +147,9 @@ def _category(body: str) -> tuple[str | None, str | None]:
      '<div hidden><span class="breadcrumb"><a href="/an">Mục ẩn</a></span></div>', "Tin tức"),
     # A hidden element named so is asked itself, not only its descendants.
     ('<ul class="breadcrumb" hidden><li><a href="/an">Mục ẩn</a></li></ul>', "Mục ẩn"),
+    # ... and a hidden element with no children at all: a link named so, its own only step.
+    ('<a class="breadcrumb" hidden href="/an">Mục lá</a><div class="breadcrumb"><a href="/tin">Tin tức</a></div>',
+     "Mục lá"),
     # Named elements without usable steps are passed over.
     ('<div class="breadcrumb"><a href="/">Trang chủ</a></div><p class="location"><a href="/xa">Tin xã</a></p>', "Tin xã"),
 ])

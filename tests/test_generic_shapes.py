@@ -5,6 +5,10 @@ articles that show no date, layout columns named "header", misleading canonical 
 markup nested deeper than Python's recursion limit."""
 from __future__ import annotations
 
+import pytest
+from lxml import etree
+from parsel.selector import create_root_node
+
 from crawler.generic import ARTICLE, GenericPage
 from crawler.generic.page import Link
 from pipelines.normalize import normalize_datetime
@@ -147,3 +151,25 @@ def test_an_undated_static_page_reached_from_a_list_and_followed_by_news_is_not_
     p = page(f'<div class="content"><h1>Bầu cử đại biểu Quốc hội và HĐND</h1>{PARAGRAPHS}{RELATED}</div>',
              url="http://huyen.example.gov.vn/chuyen-de/bau-cu.html", referrer=referrer)
     assert p.verdict.kind != ARTICLE, p.verdict  # an article that shows no date needs a sign of its own
+
+
+@pytest.mark.parametrize("html", ["", "   ", "<!-- chỉ một chú thích -->", "a\x00b", "<p>x\x00y</p>",
+                                  "\ufeff<html><body>é</body></html>",
+                                  "<?xml version='1.0' encoding='utf-8'?><html><p>z</p></html>",
+                                  "<html><head><meta charset='windows-1258'></head><body>Việt</body></html>",
+                                  "<div><p>không đóng <b>thẻ<td>ô</div></span>"])
+def test_a_page_is_parsed_as_parsel_parses_a_response(html: str) -> None:
+    """Generic extraction parses with its own call (no table of ids, for speed); the tree must be
+    the one parsel builds, odd input included (empty, NUL characters, BOM, XML declaration)."""
+    expected = etree.tostring(create_root_node(html, etree.HTMLParser, base_url="http://x.gov.vn/"), encoding="unicode")
+    assert etree.tostring(GenericPage("http://x.gov.vn/", html).root, encoding="unicode") == expected
+
+
+def test_hidden_links_without_children_are_still_links() -> None:
+    """A hidden element with no children is asked about itself only (a script, a hidden link):
+    its link still leads somewhere."""
+    p = page('<div class="content"><h1>Bài</h1><a href="/an-1" style="display:none"></a>'
+             '<script>var a = "<a href=/khong>";</script><iframe src="/khung" hidden></iframe></div>')
+    urls = [link.url for link in p.links]
+    assert "http://huyen.example.gov.vn/an-1" in urls and "http://huyen.example.gov.vn/khung" in urls
+    assert not any("khong" in u for u in urls)

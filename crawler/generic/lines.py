@@ -345,8 +345,17 @@ class _Builder:
                     # link elements are still the page's (a hidden menu's links lead somewhere).
                     walker.skip_subtree()
                     skipped = node
-                    anchors.extend((a, None) for a in node.iter(*_ANCHOR_TAGS))
-                    crumbs.append((node, True))
+                    if len(node):
+                        anchors.extend((a, None) for a in node.iter(*_ANCHOR_TAGS))
+                        crumbs.append((node, True))
+                    else:
+                        # A leaf (every script and style): only itself to ask, here and now,
+                        # rather than a subtree search per script.
+                        if flags & _F_ANCHOR:
+                            anchors.append((node, None))
+                        get = node.get
+                        if (get("class") or get("id")) and names_breadcrumb(get("class") or "", get("id") or ""):
+                            crumbs.append((node, False))
                     for entry in open_anchors:
                         entry[3] = False
                     continue
