@@ -283,29 +283,42 @@ def workers_setting(workers: int | None) -> list[str]:
 
 
 def bench_import(site_dir: Path, portal: MegaMenuPortal, tmp: Path, n: int,
-                 rows: list[tuple[str, str, str, bool | None]], workers: int | None = None) -> None:
-    """`scrapy import-warc` of `n` pages into a fresh archive, and of an empty WARC (the command's
-    start-up: interpreter, imports, registry, a new archive's schema): the import's own rate is
-    pages / (the first's time - the second's)."""
-    warc, empty = tmp / "megamenu.warc.gz", tmp / "empty.warc.gz"
+                 rows: list[tuple[str, str, str, bool | None]], workers: int | None = None, runs: int = 3) -> None:
+    """`scrapy import-warc` of `n` pages into a fresh archive, and of one page of the same site
+    (the command's start-up: interpreter, imports, registry, a new archive's schema, the worker
+    processes, and the first site's tagging, which builds the administrative-units index once
+    per process): the import's own rate is (n - 1) / (the first's time - the second's). Each is
+    run `runs` times, alternately, into a fresh archive each time; the fastest of each counts (a
+    shared host moved single runs by 2x). The rate against an empty WARC (no site tagged, no
+    page read: the measure before 2026-12-04) is printed too."""
+    warc, one, empty = tmp / "megamenu.warc.gz", tmp / "one.warc.gz", tmp / "empty.warc.gz"
     pages = write_warc(warc, site_dir, portal, n)
+    write_warc(one, site_dir, portal, 1)
     write_warc(empty, site_dir, portal, 0)
-    runs = {}
-    for name, path in (("empty", empty), ("pages", warc)):
-        result = run_project("scrapy import-warc", ["import-warc", str(path), "-s", f"ARCHIVE_DB={tmp / (name + '.db')}",
-                                                    *workers_setting(workers)])
-        if result.rc != 0 or "records read" not in result.stdout:
-            raise SystemExit(f"scrapy import-warc failed ({result.rc}):\n{result.tail()}")
-        runs[name] = result
-    imported = runs["pages"].wall - runs["empty"].wall
-    articles = re.search(r"articles new: (\d+)", runs["pages"].stdout)
-    rate = pages / imported if imported > 0 else float("inf")
+    best: dict[str, Any] = {}
+    for round_ in range(runs):
+        for name, path in (("empty", empty), ("one", one), ("pages", warc)):
+            if name == "empty" and round_:
+                continue  # for the old measure only: once is enough
+            db = tmp / f"import-{name}-{round_}.db"
+            result = run_project("scrapy import-warc", ["import-warc", str(path), "-s", f"ARCHIVE_DB={db}",
+                                                        *workers_setting(workers)])
+            if result.rc != 0 or "records read" not in result.stdout:
+                raise SystemExit(f"scrapy import-warc failed ({result.rc}):\n{result.tail()}")
+            if name not in best or result.wall < best[name].wall:
+                best[name] = result
+    imported = best["pages"].wall - best["one"].wall
+    articles = re.search(r"articles new: (\d+)", best["pages"].stdout)
+    rate = (pages - 1) / imported if imported > 0 else float("inf")
+    old = pages / (best["pages"].wall - best["empty"].wall) if best["pages"].wall > best["empty"].wall else float("inf")
     print(f"import-warc:   {pages} pages ({warc.stat().st_size / 2**20:.1f} MB gzipped; "
-          f"{articles.group(1) if articles else 0} new articles) in {runs['pages'].wall:.2f} s, of which "
-          f"{runs['empty'].wall:.2f} s start-up (an empty WARC): {fmt_rate(rate)} pages/s importing, "
-          f"{fmt_rate(pages / runs['pages'].wall)} pages/s for the whole command; peak RSS {runs['pages'].rss_mb:.0f} MB")
+          f"{articles.group(1) if articles else 0} new articles) in {best['pages'].wall:.2f} s, one page in "
+          f"{best['one'].wall:.2f} s (start-up), an empty WARC in {best['empty'].wall:.2f} s (fastest of {runs}): "
+          f"{fmt_rate(rate)} pages/s importing ({fmt_rate(old)} against the empty WARC), "
+          f"{fmt_rate(pages / best['pages'].wall)} pages/s for the whole command; peak RSS {best['pages'].rss_mb:.0f} MB")
     rows.append(("scrapy import-warc, pages/s (start-up excluded)", fmt_rate(rate), ">= 300", rate >= 300))
-    rows.append(("  same, whole command", fmt_rate(pages / runs["pages"].wall), "", None))
+    rows.append(("  same, start-up measured on an empty WARC", fmt_rate(old), "", None))
+    rows.append(("  same, whole command", fmt_rate(pages / best["pages"].wall), "", None))
 
 
 def bench_reextract(db: Path, rows: list[tuple[str, str, str, bool | None]], workers: int | None = None) -> None:
@@ -357,6 +370,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sample", type=int, default=300, help="mega-menu pages timed for extraction (default 300)")
     parser.add_argument("--rounds", type=int, default=3, help="runs over the pages; each page's best counts (default 3)")
     parser.add_argument("--warc-pages", type=int, default=400, help="pages in the imported WARC (default 400)")
+    parser.add_argument("--import-runs", type=int, default=3,
+                        help="runs of each import-warc measure, alternating; the fastest counts (default 3)")
     parser.add_argument("--real-pages", type=Path, default=REAL_PAGES, help=f"default {REAL_PAGES}")
     parser.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
                         help="a Scrapy setting for the generic crawl")
@@ -389,7 +404,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.baseline:
             step("against the baseline", lambda: against_baseline(args, [("mega-menu pages", sample),
                                                                        ("real pages", reals)], rows))
-        step("import-warc", lambda: bench_import(site_dir, portal, tmp, args.warc_pages, rows, args.workers))
+        step("import-warc", lambda: bench_import(site_dir, portal, tmp, args.warc_pages, rows, args.workers, args.import_runs))
         if db is not None:
             step("reextract", lambda: bench_reextract(db, rows, args.workers))
     print_table(rows)
