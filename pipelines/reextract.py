@@ -8,6 +8,8 @@ observation), and it is not an edit by the portal, so no `article_versions` row 
 The report says what changed, field by field. The pages are decompressed, decoded and extracted by
 the worker processes of the `ExtractionPool` the command hands it (pipelines/parallel.py), if it
 has any, while this process compares and writes the rows, in the pages' order.
+A page whose extraction raises is counted by exception class and named in the report; its row
+is left as it is and the run goes on.
 """
 from __future__ import annotations
 
@@ -23,7 +25,7 @@ from w3lib.encoding import html_to_unicode
 from crawler.items import ArticleFields, article_item
 from pipelines.identity import article_key
 from pipelines.normalizing import normalize_article
-from pipelines.parallel import ExtractionPool, Outcome, PageReader
+from pipelines.parallel import ExtractionPool, Outcome, PageReader, WorkerDied
 from pipelines.rows import article_row
 from pipelines.storage import update_rows
 from pipelines.units import article_tag, stored_article_tag
@@ -53,6 +55,8 @@ class ReextractReport:
     not_articles: Counter[str] = field(default_factory=Counter)
     fields: Counter[str] = field(default_factory=Counter)
     skipped_sites: set[str] = field(default_factory=set)
+    crashed: Counter[str] = field(default_factory=Counter)  # pages whose extraction raised, by exception
+    crashed_pages: list[str] = field(default_factory=list)  # the first MAX_CRASHES_NAMED of them
 
     def lines(self) -> list[str]:
         out = [f"pages re-extracted: {self.pages}", f"articles unchanged: {self.unchanged}",
@@ -60,6 +64,8 @@ class ReextractReport:
         out += [f"  {name}: {n} changed" for name, n in sorted(self.fields.items())]
         out += [f"not an article ({reason}): {n}" for reason, n in sorted(self.not_articles.items())]
         out += [f"skipped site not in the registry: {s}" for s in sorted(self.skipped_sites)]
+        out += [f"extraction failed ({reason}): {n}" for reason, n in sorted(self.crashed.items())]
+        out += [f"problem: {p}" for p in self.crashed_pages]
         return out
 
 
@@ -75,6 +81,8 @@ class StoredPage:
 # Raw pages worth reading again: articles, pages an earlier extractor judged no article (a
 # better one may see an article there), and pages whose extraction crashed (stored as "error"
 # with HTTP 200). Listing pages and HTTP error pages are never articles.
+# Pages whose extraction raised are counted by exception class; this many are named, by URL.
+MAX_CRASHES_NAMED = 20
 REREAD = "(kind in ('article', 'other') or (kind = 'error' and status between 200 and 299))"
 
 
@@ -168,7 +176,17 @@ def extract_stored(page: StoredPage, profile: SiteProfile | None,
 
 def _rebuild(db: Database, page: StoredJob, profile: SiteProfile | None,
              read: Outcome[tuple[ArticleFields | None, str]], report: ReextractReport, dry_run: bool) -> None:
-    fields, reason = read.result()  # in this process, the page is read now
+    try:
+        fields, reason = read.result()  # in this process, the page is read now
+    except WorkerDied:
+        raise
+    except Exception as exc:  # noqa: BLE001 - an extractor's bug on one page must not end the run
+        # Counted and named; the page's article row, if any, is left as it is.
+        reason = f"exception:{type(exc).__name__}"
+        report.crashed[reason] += 1
+        if len(report.crashed_pages) < MAX_CRASHES_NAMED:
+            report.crashed_pages.append(f"{page.url}: extraction failed ({type(exc).__name__}: {str(exc)[:200]})")
+        return
     if fields is None:
         report.not_articles[reason] += 1
         return

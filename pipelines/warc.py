@@ -6,6 +6,8 @@ the same page objects as a crawl (the `PageReader` the command hands it), normal
 through the crawl's own storage code (`ArchiveWriter`), with `source = 'warc'`, the capture time
 as `fetched_at`, and the file and record id as provenance. Everything else (revisits, requests,
 metadata, non-HTML, non-200, truncated records, a broken gzip member) is counted, never fatal.
+A capture whose extraction raises (an extractor's bug) is counted by exception class, named in the
+report and kept as a raw page of kind "error", which `scrapy reextract` reads again; the import goes on.
 Records are read a little ahead of the one being stored, and their pages extracted (and raw pages
 hashed and compressed) meanwhile by the worker processes of the `ExtractionPool` the command hands
 it (pipelines/parallel.py); without workers, here (raw pages packed on a second thread). They are
@@ -44,7 +46,7 @@ from crawler.items import ArticleFields, ArticleItem, RawPageItem, article_item
 from pipelines.normalize import VN_TZ
 from pipelines.normalizing import normalize_article
 from pipelines.parallel import ExtractionPool, Outcome, PageReader, WorkerDied
-from pipelines.reextract import StoredPage, decode_body, extract_stored
+from pipelines.reextract import MAX_CRASHES_NAMED, StoredPage, decode_body, extract_stored
 from pipelines.rows import article_row, item_key, pack_body, site_row
 from pipelines.storage import ArchiveWriter, existing_articles, replaces_content
 
@@ -301,7 +303,13 @@ class WarcImporter:
         capture = job.capture
         packing = self._compressor.submit(pack_body, capture.body) if self._compressor is not None else None
         self._site(site, capture.captured_at)
-        done = read.result()  # in this process, the page is read now
+        try:
+            done = read.result()  # in this process, the page is read now
+        except WorkerDied:
+            raise
+        except Exception as exc:  # noqa: BLE001 - an extractor's bug on one page must not end the file
+            self._crashed(job, site, capture, packing, warc_file, exc)
+            return
         packed = packing if packing is not None else done.packed
         page = RawPageItem(site=site.slug, url=capture.url, kind="article", fetched_at=capture.captured_at,
                            status=capture.status, body=capture.body, content_type=capture.content_type,
@@ -333,6 +341,24 @@ class WarcImporter:
         self._pending_keys.add(key)
         if len(self._pending) >= ARTICLE_BATCH:
             self.flush()
+
+    def _crashed(self, job: CaptureJob, site: SiteProfile, capture: Capture,
+                 packing: Future[tuple[str, bytes]] | None, warc_file: str, exc: Exception) -> None:
+        """A capture whose reading raised: counted (``exception:<class>``), named in the report
+        (a few), and its raw page kept as kind "error", as a crawl keeps such a page, so that
+        `scrapy reextract` reads it again once the extractor is fixed. The import goes on."""
+        reason = f"exception:{type(exc).__name__}"
+        self.report.skipped[reason] += 1
+        if self.report.skipped[reason] <= MAX_CRASHES_NAMED:
+            self.report.problems.append(f"{capture.url}: extraction failed ({type(exc).__name__}: {str(exc)[:200]})")
+        # Its encoding as Scrapy reads it (the worker's answer is lost with the exception).
+        encoding = HtmlResponse(capture.url, body=capture.body, headers={"Content-Type": capture.content_type}
+                                if capture.content_type else None).encoding
+        page = RawPageItem(site=site.slug, url=capture.url, kind="error", fetched_at=capture.captured_at,
+                           status=capture.status, body=capture.body, content_type=capture.content_type,
+                           encoding=encoding, source=WARC_SOURCE, warc_file=warc_file,
+                           warc_record_id=capture.record_id)
+        self._keep(page, "error", packing)
 
     def flush(self) -> None:
         """Write the articles extracted since the last flush, with one lookup of what the archive

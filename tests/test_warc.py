@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -399,6 +400,96 @@ def test_broken_stream_keeps_the_articles_read_before_it(tmp_path: Path, base: s
     db.close()
     assert importer.report.skipped["broken_stream"] == 1 and importer.report.articles == {"new": 3}
     assert sorted(r["url"] for r in rows(tmp_path / "a.db", "select url from articles")) == sorted(a["url"] for a in articles)
+
+
+class CrashingReader(type(PAGE_READER)):  # type: ignore[misc]
+    """The project's page reader, with an extractor bug on pages whose URL holds `marker`."""
+
+    def __init__(self, marker: str) -> None:
+        self.marker = marker
+
+    def extract(self, url, html, fetched_at, profile):  # type: ignore[no-untyped-def]
+        if self.marker in url:
+            raise ValueError(f"extractor bug on {url}")
+        return super().extract(url, html, fetched_at, profile)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_page_whose_extraction_raises_is_kept_and_the_import_goes_on(tmp_path: Path, base: str, collection: dict,
+                                                                        workers: int) -> None:
+    """An extractor's bug on one capture (in this process or in a worker) is counted and named;
+    the capture is kept as a raw page of kind "error"; the captures after it are imported; and
+    `reextract`, once the extractor reads the page, makes its article: nothing is lost. A
+    re-extraction that still crashes on it says so and finishes the other pages."""
+    from pipelines.parallel import ExtractionPool
+    from pipelines.reextract import reextract
+
+    articles = collection["truth"]["sample"][:3]
+    bad = articles[1]["url"]
+    path = tmp_path / "three.warc.gz"
+    path.write_bytes(b"".join(capture(a["url"], fetch(a["url"])[2], "2025-03-01T00:00:00Z") for a in articles))
+    importer, db = importer_for(tmp_path / "a.db", base)
+    with ExtractionPool(CrashingReader(bad), importer.registry, workers) as pool:
+        importer = WarcImporter(db, importer.registry, pool)
+        importer.import_file(path)
+    assert importer.report.articles == {"new": 2}
+    assert importer.report.skipped["exception:ValueError"] == 1 and "broken_stream" not in importer.report.skipped
+    assert any(line.startswith(f"problem: {bad}: extraction failed (ValueError: extractor bug on ")
+               for line in importer.report.lines())
+    assert sorted(r["url"] for r in rows(tmp_path / "a.db", "select url from articles")) == \
+        sorted(a["url"] for a in articles if a["url"] != bad)
+    [kept] = rows(tmp_path / "a.db", "select kind, status, source, encoding, body_size from raw_pages where url = ?", (bad,))
+    assert (kept["kind"], kept["status"], kept["source"], kept["encoding"]) == ("error", 200, "warc", "utf-8")
+    assert kept["body_size"] == len(fetch(bad)[2])
+
+    with ExtractionPool(CrashingReader(bad), importer.registry, workers) as pool:
+        still = reextract(db, importer.registry, pool)
+    assert still.crashed == {"exception:ValueError": 1} and still.pages == 3
+    assert f"problem: {bad}: extraction failed (ValueError: extractor bug on {bad})" in still.lines()
+    fixed = reextract(db, importer.registry, PAGE_READER)
+    db.close()
+    assert fixed.added == 1 and not fixed.crashed
+    [row] = rows(tmp_path / "a.db", "select title from articles where url = ?", (bad,))
+    assert row["title"] == articles[1]["title"]
+
+
+def test_import_and_reextract_exit_4_when_pages_crash_extraction(tmp_path: Path, base: str, collection: dict) -> None:
+    """The commands, with an extractor bug on one page (a `sitecustomize` on their PYTHONPATH,
+    inherited by their worker processes): both finish the other pages and exit 4 naming it; a
+    re-extraction by the fixed extractor then adds its article and exits 0."""
+    articles = collection["truth"]["sample"][:3]
+    bad = articles[1]["url"]
+    (tmp_path / "bug").mkdir()
+    (tmp_path / "bug" / "sitecustomize.py").write_text(f"""
+import sys
+sys.path.insert(0, {str(REPO_ROOT)!r})
+import crawler.extraction as extraction
+_extract = extraction.PageReader.extract
+def extract(url, *args):
+    if url == {bad!r}:
+        raise ValueError("a bug")
+    return _extract(url, *args)
+extraction.PageReader.extract = staticmethod(extract)
+""", encoding="utf-8")
+    path = tmp_path / "three.warc.gz"
+    path.write_bytes(b"".join(capture(a["url"], fetch(a["url"])[2], "2025-03-01T00:00:00Z") for a in articles))
+    db = tmp_path / "a.db"
+    settings = ["-s", f"ARCHIVE_DB={db}", "-s", f"SAMPLE_PORTAL_URL={base}"]
+    buggy = {**os.environ, "PYTHONPATH": str(tmp_path / "bug")}
+    result = subprocess.run([sys.executable, "-m", "scrapy", "import-warc", str(path), "--workers", "2", *settings],
+                            cwd=REPO_ROOT, capture_output=True, text=True, timeout=240, env=buggy)
+    assert result.returncode == 4, result.stderr[-3000:]
+    assert "error: 1 page(s) crashed extraction" in result.stderr
+    assert "skipped (exception:ValueError): 1" in result.stdout and "articles new: 2" in result.stdout
+    assert f"problem: {bad}: extraction failed (ValueError: a bug)" in result.stdout
+    reextract = [sys.executable, "-m", "scrapy", "reextract", "--workers", "2", *settings]
+    result = subprocess.run(reextract, cwd=REPO_ROOT, capture_output=True, text=True, timeout=240, env=buggy)
+    assert result.returncode == 4, result.stderr[-3000:]
+    assert "extraction failed (exception:ValueError): 1" in result.stdout and "pages re-extracted: 3" in result.stdout
+    result = subprocess.run(reextract, cwd=REPO_ROOT, capture_output=True, text=True, timeout=240)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "articles added:     1" in result.stdout
+    assert sorted(r["url"] for r in rows(db, "select url from articles")) == sorted(a["url"] for a in articles)
 
 
 # --- export --------------------------------------------------------------------------------------

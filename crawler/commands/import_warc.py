@@ -5,8 +5,9 @@ extraction; articles are stored with `source = 'warc'`, the capture time and the
 id (pipelines/warc.py). Other records are counted in the report, never fatal. Pages are extracted
 by `--workers N` processes (default PORTAL_EXTRACT_WORKERS: one per CPU) and stored in the
 file's order. Takes the archive's lock like a crawl. Exit codes: 0 done, 2 a file is missing or
-no WARC/ARC (or a bad option), 3 archive unusable, 5 a worker process died (the file being read
-is rolled back, those before it are kept), 6 the archive is busy.
+no WARC/ARC (or a bad option), 3 archive unusable, 4 done, but pages crashed extraction (counted
+and named in the report, kept as raw pages of kind "error" for `scrapy reextract`), 5 a worker
+process died (the file being read is rolled back, those before it are kept), 6 the archive is busy.
 """
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from crawler.extraction import PAGE_READER
 from crawler.profiles import ProfileError
 from crawler.sites import load_registry
 from pipelines.lock import ArchiveBusyError, ArchiveLock
-from pipelines.outcome import EXIT_ARCHIVE, EXIT_BUSY, EXIT_CONFIG, EXIT_INTERRUPTED
+from pipelines.outcome import EXIT_ARCHIVE, EXIT_BUSY, EXIT_CONFIG, EXIT_INTERRUPTED, EXIT_SITE_FAILED
 from pipelines.parallel import ExtractionPool, WorkerDied
 from pipelines.schema import ArchiveError, open_archive
 from pipelines.warc import WarcImporter, WarcInputError
@@ -87,6 +88,10 @@ class Command(ScrapyCommand):
             db.close()
         for line in importer.report.lines():
             print(line)
+        crashed = sum(n for reason, n in importer.report.skipped.items() if reason.startswith("exception:"))
+        if crashed and not self.exitcode:
+            self._fail(EXIT_SITE_FAILED, f"{crashed} page(s) crashed extraction (named above; kept as raw pages "
+                                         "of kind 'error' for scrapy reextract)")
 
     def _fail(self, code: int, message: str) -> None:
         print(f"error: {message}", file=sys.stderr)

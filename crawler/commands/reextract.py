@@ -9,8 +9,9 @@ ever crawled without fetching a page again. Takes the archive's lock like a craw
     scrapy reextract --workers 1          no worker processes (default PORTAL_EXTRACT_WORKERS: one per CPU)
 
 Pages are extracted by worker processes and the rows compared and written in the pages' order.
-Exit codes: 0 done, 2 a bad option or site, 3 archive unusable, 5 a worker process died (nothing
-was written), 6 the archive is busy.
+Exit codes: 0 done, 2 a bad option or site, 3 archive unusable, 4 done, but pages crashed
+extraction (counted and named in the report; their rows left as they were), 5 a worker process
+died (nothing was written), 6 the archive is busy.
 """
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ from crawler.extraction import PAGE_READER
 from crawler.profiles import ProfileError
 from crawler.sites import load_registry
 from pipelines.lock import ArchiveBusyError, ArchiveLock
-from pipelines.outcome import EXIT_ARCHIVE, EXIT_BUSY, EXIT_CONFIG, EXIT_INTERRUPTED
+from pipelines.outcome import EXIT_ARCHIVE, EXIT_BUSY, EXIT_CONFIG, EXIT_INTERRUPTED, EXIT_SITE_FAILED
 from pipelines.parallel import ExtractionPool, WorkerDied
 from pipelines.reextract import reextract
 from pipelines.schema import ArchiveError, open_archive
@@ -87,6 +88,8 @@ class Command(ScrapyCommand):
             print(line)
         rate = report.pages / elapsed if elapsed else 0.0
         print(f"{'dry run: nothing written; ' if opts.dry_run else ''}{elapsed:.1f} s, {rate:.0f} pages/s")
+        if report.crashed:
+            self._fail(EXIT_SITE_FAILED, f"{sum(report.crashed.values())} page(s) crashed extraction (named above)")
 
     def _fail(self, code: int, message: str) -> None:
         print(f"error: {message}", file=sys.stderr)
