@@ -63,7 +63,8 @@ class PageDocument:
 
     @cached_property
     def sel(self) -> Selector:
-        """The page as a parsel selector, for callers that query it with CSS."""
+        """The page as a parsel selector, for callers that query it with CSS (``#x`` works; XPath's
+        ``id()`` finds nothing: the tree has no table of ids, see `parse_html`)."""
         return Selector(root=self.root, type="html", base_url=self.url)
 
     @cached_property
