@@ -53,6 +53,7 @@ from crawler.items import ArticleItem, article_item
 from crawler.pages.article import ArticlePage
 from crawler.pages.listing import ListingPage, NextPage
 from crawler.profiles.model import SiteProfile
+from crawler.timelimit import extraction_time_limit, set_extraction_time_limit, time_limit
 from pipelines.normalizing import normalize_article
 from pipelines.parallel import portable_exception, worker_count
 
@@ -118,8 +119,10 @@ READINGS: dict[str, Callable[[str, str, SiteProfile, Any], Any]] = {
 
 def read_page(kind: str, url: str, body: bytes, encoding: str, profile: SiteProfile, arg: Any) -> Any:
     """``READINGS[kind]`` of the page's text: the crawl's process sends the bytes it received and
-    the encoding Scrapy found, and is spared decoding them and pickling the text."""
-    return READINGS[kind](url, page_text(body, encoding), profile, arg)
+    the encoding Scrapy found, and is spared decoding them and pickling the text. Within the
+    process's extraction time limit (crawler/timelimit.py)."""
+    with time_limit():
+        return READINGS[kind](url, page_text(body, encoding), profile, arg)
 
 
 def page_text(body: bytes, encoding: str) -> str:
@@ -164,7 +167,9 @@ class PageWorkers:
     @classmethod
     def from_settings(cls, settings: Any, sites: Iterable[SiteProfile]) -> PageWorkers:
         """From PORTAL_EXTRACT_WORKERS (0 = one per CPU) and PORTAL_EXTRACT_WORKERS_BUSY; ValueError
-        when either is out of range."""
+        when either is out of range. Sets the process's extraction time limit too
+        (PORTAL_EXTRACT_TIME_LIMIT, crawler/timelimit.py), which the workers are given."""
+        set_extraction_time_limit(settings.getfloat("PORTAL_EXTRACT_TIME_LIMIT", defaults.PORTAL_EXTRACT_TIME_LIMIT))
         workers = settings.getint("PORTAL_EXTRACT_WORKERS", defaults.PORTAL_EXTRACT_WORKERS)
         if workers < 0:
             raise ValueError(f"PORTAL_EXTRACT_WORKERS must be 0 (one per CPU), 1 (no worker processes) or more, "
@@ -230,7 +235,7 @@ class PageWorkers:
         """Start the workers; `share`: what extraction took of the crawl's time (None: asked for at once)."""
         self.started = True
         loop = asyncio.get_running_loop()
-        sites = pickle.dumps(self.sites, protocol=pickle.HIGHEST_PROTOCOL)
+        sites = pickle.dumps((self.sites, extraction_time_limit()), protocol=pickle.HIGHEST_PROTOCOL)
         why = ("PORTAL_EXTRACT_WORKERS_BUSY is 0" if share is None
                else f"extraction took {100 * share:.0f}% of the crawl's process")
         logger.info("Reading pages in %d worker processes (%s)", self.max_workers, why)
@@ -420,11 +425,14 @@ def _write_frame(sink: BinaryIO, payload: bytes) -> None:
 
 def serve(source: BinaryIO, sink: BinaryIO) -> None:
     """Read pages from `source` until it closes, each answer to `sink`: the first frame is the
-    crawl's profiles by slug, every later one ``(number, kind, url, body, encoding, slug, arg)``."""
+    crawl's profiles by slug and its extraction time limit, every later one ``(number, kind, url,
+    body, encoding, slug, arg)``."""
     first = _read_frame(source)
     if first is None:
         return
-    sites: dict[str, SiteProfile] = pickle.loads(first)
+    sites: dict[str, SiteProfile]
+    sites, limit = pickle.loads(first)
+    set_extraction_time_limit(limit)
     _write_frame(sink, pickle.dumps(("ready",)))
     while (frame := _read_frame(source)) is not None:
         number, kind, url, body, encoding, slug, arg = pickle.loads(frame)

@@ -139,6 +139,11 @@ PORTAL_GENERIC_MAX_DEPTH = 6
 # network) soon does (crawler/page_workers.py). The archive comes out the same in every case.
 PORTAL_EXTRACT_WORKERS = 0
 PORTAL_EXTRACT_WORKERS_BUSY = 0.2
+# Seconds one page's reading may take (crawls, import-warc, reextract; in the crawl's process and
+# in the workers) before it is given up as failed (``exception:ExtractionTimeout``, its raw page
+# kept) and the job goes on; 0 = no limit. Real pages take milliseconds: this is against a page
+# that would never end (crawler/timelimit.py).
+PORTAL_EXTRACT_TIME_LIMIT = 60.0
 
 # --- Archived copies (`-a source=wayback`) ----------------------------------------------------
 # The Wayback Machine's CDX API and capture server (tests point them at a local fake).

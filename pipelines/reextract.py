@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from w3lib.encoding import html_to_unicode
 
 from crawler.items import ArticleFields, article_item
+from crawler.timelimit import time_limit
 from pipelines.identity import article_key
 from pipelines.normalizing import normalize_article
 from pipelines.parallel import ExtractionPool, Outcome, PageReader, WorkerDied
@@ -165,7 +166,8 @@ def read_stored(job: StoredJob, reader: PageReader,
     part of re-extraction that runs in a worker process."""
     html = decode_body(zlib.decompress(job.body), job.content_type, job.encoding)
     page = StoredPage(job.url, job.site, job.fetched_at, job.status, html)
-    return extract_stored(page, None if job.profile is None else profiles[job.profile], reader)
+    with time_limit():  # crawler/timelimit.py: a page that takes for ever fails alone
+        return extract_stored(page, None if job.profile is None else profiles[job.profile], reader)
 
 
 def extract_stored(page: StoredPage, profile: SiteProfile | None,

@@ -43,6 +43,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from crawler.items import ArticleFields, ArticleItem, RawPageItem, article_item
+from crawler.timelimit import time_limit
 from pipelines.normalize import VN_TZ
 from pipelines.normalizing import normalize_article
 from pipelines.parallel import ExtractionPool, Outcome, PageReader, WorkerDied
@@ -170,7 +171,8 @@ def read_capture(job: CaptureJob, reader: PageReader, profiles: dict[str, SitePr
         return CaptureRead(response.encoding, None, "listing", packed)
     stored = StoredPage(capture.url, job.site, capture.captured_at, capture.status,
                         decode_body(capture.body, capture.content_type, response.encoding))
-    fields, why = extract_stored(stored, None if job.profile is None else profiles[job.profile], reader)
+    with time_limit():  # crawler/timelimit.py: a capture that takes for ever fails alone
+        fields, why = extract_stored(stored, None if job.profile is None else profiles[job.profile], reader)
     return CaptureRead(response.encoding, fields, why, packed)
 
 

@@ -277,6 +277,41 @@ def test_a_page_whose_extraction_raises_in_a_worker_is_recorded_as_in_process(tm
     assert archive_rows(runs["workers"][0], "articles") == archive_rows(runs["alone"][0], "articles")
 
 
+# As EXPLODING, but article extraction never ends on those pages.
+HANGING = EXPLODING.replace('raise ValueError("a bug on " + self.url.rsplit("/", 1)[-1])', "while True: pass")
+
+
+def test_a_page_whose_extraction_never_ends_is_given_up_and_the_crawl_finishes(tmp_path: Path) -> None:
+    """PORTAL_EXTRACT_TIME_LIMIT (crawler/timelimit.py): in the crawl's process and in a worker
+    alike, a page that would be read for ever fails as ``exception:ExtractionTimeout`` after the
+    limit, its raw page kept; the crawl stores everything else and exits 4."""
+    assert "while True: pass" in HANGING
+    (tmp_path / "sitecustomize.py").write_text(HANGING, encoding="utf-8")
+    runs = crawl_alone_and_with_workers(tmp_path, "-s", "PORTAL_MAX_LISTING_PAGES=1", "-s", "PORTAL_EXTRACT_TIME_LIMIT=1",
+                                        env={**os.environ, "PYTHONPATH": str(tmp_path)})
+    failures = {}
+    for name, (db, result) in runs.items():
+        assert result.returncode == 4, result.stderr[-3000:]
+        failures[name] = query(db, "select url, kind, reason, detail from failures order by url")
+        [(raw,)] = query(db, "select count(*) from raw_pages where url in (select url from failures)")
+        assert failures[name] and raw == len(failures[name])
+        assert "page(s) crashed extraction" in result.stderr
+    assert failures["workers"] == failures["alone"]
+    assert {(kind, reason) for _, kind, reason, _ in failures["alone"]} == {("extract", "exception:ExtractionTimeout")}
+    assert all("Hoi-nghi" in url and "took over 1 s" in detail for url, *_, detail in failures["alone"])
+    assert archive_rows(runs["workers"][0], "articles") == archive_rows(runs["alone"][0], "articles")
+    assert len(archive_rows(runs["alone"][0], "articles")) > 10
+
+
+def test_a_negative_time_limit_is_a_configuration_error(tmp_path: Path) -> None:
+    result = subprocess.run(crawl_command("http://127.0.0.1:9", str(tmp_path / "a.db"), full=True)
+                            + ["-s", "PORTAL_EXTRACT_TIME_LIMIT=-1"],
+                            cwd=REPO_ROOT, capture_output=True, text=True, timeout=240)
+    assert result.returncode == 2
+    assert "configuration error: PORTAL_EXTRACT_TIME_LIMIT must be 0 (no limit) or a number of seconds, not -1" \
+        in result.stderr
+
+
 # --- the crawl's process: log lines, the collector, normalized items, page decoding -----------------
 
 

@@ -492,6 +492,47 @@ extraction.PageReader.extract = staticmethod(extract)
     assert sorted(r["url"] for r in rows(db, "select url from articles")) == sorted(a["url"] for a in articles)
 
 
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_capture_whose_extraction_never_ends_is_given_up(tmp_path: Path, base: str, collection: dict,
+                                                           workers: str) -> None:
+    """PORTAL_EXTRACT_TIME_LIMIT (crawler/timelimit.py) in import-warc, in its process and in its
+    workers: a capture that would be read for ever fails after the limit; the import goes on."""
+    articles = collection["truth"]["sample"][:3]
+    bad = articles[0]["url"]
+    (tmp_path / "bug").mkdir()
+    (tmp_path / "bug" / "sitecustomize.py").write_text(f"""
+import sys
+sys.path.insert(0, {str(REPO_ROOT)!r})
+import crawler.extraction as extraction
+_extract = extraction.PageReader.extract
+def extract(url, *args):
+    while url == {bad!r}:
+        pass
+    return _extract(url, *args)
+extraction.PageReader.extract = staticmethod(extract)
+""", encoding="utf-8")
+    path = tmp_path / "three.warc.gz"
+    path.write_bytes(b"".join(capture(a["url"], fetch(a["url"])[2], "2025-03-01T00:00:00Z") for a in articles))
+    db = tmp_path / "a.db"
+    result = subprocess.run([sys.executable, "-m", "scrapy", "import-warc", str(path), "--workers", workers,
+                             "-s", f"ARCHIVE_DB={db}", "-s", f"SAMPLE_PORTAL_URL={base}", "-s", "PORTAL_EXTRACT_TIME_LIMIT=1"],
+                            cwd=REPO_ROOT, capture_output=True, text=True, timeout=240,
+                            env={**os.environ, "PYTHONPATH": str(tmp_path / "bug")})
+    assert result.returncode == 4, result.stderr[-3000:]
+    assert "skipped (exception:ExtractionTimeout): 1" in result.stdout and "articles new: 2" in result.stdout
+    assert f"problem: {bad}: extraction failed (ExtractionTimeout: reading the page took over 1 s" in result.stdout
+    [kept] = rows(db, "select kind from raw_pages where url = ?", (bad,))
+    assert kept["kind"] == "error"
+
+
+def test_a_negative_time_limit_is_refused(tmp_path: Path, base: str, collection: dict) -> None:
+    result = subprocess.run([sys.executable, "-m", "scrapy", "import-warc", str(collection["files"][1]),
+                             "-s", f"ARCHIVE_DB={tmp_path / 'a.db'}", "-s", "PORTAL_EXTRACT_TIME_LIMIT=-5"],
+                            cwd=REPO_ROOT, capture_output=True, text=True, timeout=240)
+    assert result.returncode == 2 and "PORTAL_EXTRACT_TIME_LIMIT must be 0 (no limit) or a number of seconds, not -5" \
+        in result.stderr
+
+
 # --- export --------------------------------------------------------------------------------------
 
 

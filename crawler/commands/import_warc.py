@@ -21,7 +21,7 @@ from warcio.exceptions import ArchiveLoadFailed
 
 from crawler import settings as defaults  # the one place for defaults
 from crawler.collector import tune_collector
-from crawler.commands import add_workers_option, extract_workers
+from crawler.commands import add_workers_option, apply_time_limit, extract_workers
 from crawler.extraction import PAGE_READER
 from crawler.profiles import ProfileError
 from crawler.sites import load_registry
@@ -54,6 +54,7 @@ class Command(ScrapyCommand):
         if not args:
             raise UsageError("give one or more WARC/ARC files")
         workers = extract_workers(opts, self.settings)
+        apply_time_limit(self.settings)  # before the workers are forked: they inherit it
         missing = [a for a in args if not Path(a).is_file()]
         if missing:
             return self._fail(EXIT_CONFIG, f"no such file: {', '.join(missing)}")

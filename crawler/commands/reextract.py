@@ -23,7 +23,7 @@ from scrapy.commands import ScrapyCommand
 
 from crawler import settings as defaults  # the one place for defaults
 from crawler.collector import tune_collector
-from crawler.commands import add_workers_option, extract_workers
+from crawler.commands import add_workers_option, apply_time_limit, extract_workers
 from crawler.extraction import PAGE_READER
 from crawler.profiles import ProfileError
 from crawler.sites import load_registry
@@ -56,6 +56,7 @@ class Command(ScrapyCommand):
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None
         workers = extract_workers(opts, self.settings)
+        apply_time_limit(self.settings)  # before the workers are forked: they inherit it
         path = self.settings.get("ARCHIVE_DB") or defaults.ARCHIVE_DB
         try:
             sites = load_registry(self.settings)

@@ -31,6 +31,7 @@ from crawler.generic.urls import article_url_hint
 from crawler.items import FailureItem, article_item
 from crawler.pages.listing import ListingPage, NextPostback
 from crawler.profiles import ProfileError
+from crawler.timelimit import time_limit
 from pipelines.normalize import now_vn
 
 if TYPE_CHECKING:
@@ -103,8 +104,9 @@ class GenericCrawlMixin:
         referrer = Link(response.url, via[0], via[1]) if via is not None else None
         page: GenericPage | None = None
         try:
-            page = GenericPage(response.url, response.text, now=now_vn(), referrer=referrer)
-            verdict = page.verdict
+            with time_limit():  # crawler/timelimit.py: a page that takes for ever is recorded like a crash
+                page = GenericPage(response.url, response.text, now=now_vn(), referrer=referrer)
+                verdict = page.verdict
         except Exception as exc:  # noqa: BLE001 - a page nobody foresaw (or a bug): keep it, say so, go on
             # Kept all the same (kind "error": its verdict is unknown), with a failure saying why.
             # A page whose verdict was "article" and whose fields raised is kept as "article"
@@ -123,7 +125,8 @@ class GenericCrawlMixin:
         if kind == ARTICLE:
             self.logger.debug("Article %s [%s]: %s", response.url, site.slug, verdict.reason)
             try:
-                fields = page.fields
+                with time_limit():
+                    fields = page.fields
             except Exception as exc:  # noqa: BLE001 - as above: the raw page is stored already
                 yield self._generic_crash(response, site, exc, "fields")
             else:
@@ -137,7 +140,8 @@ class GenericCrawlMixin:
                         depth: int) -> Iterator[scrapy.Request]:
         """The page's links and postback pager; a page whose links cannot be read is a dead end."""
         try:
-            requests = [*self._generic_links(page, site, depth), *self._generic_postback(response, page, site, depth)]
+            with time_limit():
+                requests = [*self._generic_links(page, site, depth), *self._generic_postback(response, page, site, depth)]
         except Exception as exc:  # noqa: BLE001 - the page is stored and its failure recorded already
             self.logger.warning("Links of %s [%s] could not be read: %r", response.url, site.slug, exc)
             self._generic_count(site, "links_unreadable")

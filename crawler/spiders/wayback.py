@@ -60,6 +60,7 @@ from crawler.pages.archived import capture_parts, has_wayback_trace, unwayback_b
 from crawler.pages.article import ArticlePage
 from crawler.profiles import ProfileError
 from crawler.spiders.generic import rejection_key
+from crawler.timelimit import time_limit
 from pipelines.dates import VN_TZ
 
 if TYPE_CHECKING:
@@ -292,13 +293,15 @@ class WaybackMixin:
             self.crawler.stats.inc_value(f"portal/{site.slug}/wayback/truncated")
             yield self._failure(site, response.url, "extract", "truncated_capture", response.status)  # type: ignore[attr-defined]
             return
-        article = ArticlePage(original, page.text, site)
-        reason = article.validate()
-        if reason is not None:
+        with time_limit():  # crawler/timelimit.py: raised to the spider middleware, as any extraction error
+            article = ArticlePage(original, page.text, site)
+            reason = article.validate()
+            fields = article.extract() if reason is None else None
+        if reason is not None or fields is None:
             self.crawler.stats.inc_value(f"portal/{site.slug}/skipped/{reason}")
             yield self._failure(site, response.url, "extract", reason, response.status)  # type: ignore[attr-defined]
             return
-        item = article_item(site.slug, article.extract(), captured_at, response.status, original)
+        item = article_item(site.slug, fields, captured_at, response.status, original)
         item.source, item.capture_url, item.captured_at = "wayback", response.url, captured_at
         yield item
 
@@ -504,8 +507,9 @@ class WaybackMixin:
             return
         generic: GenericPage | None = None
         try:
-            generic = GenericPage(page_url, page.text, now=datetime.fromisoformat(captured_at))
-            verdict = generic.verdict
+            with time_limit():  # crawler/timelimit.py
+                generic = GenericPage(page_url, page.text, now=datetime.fromisoformat(captured_at))
+                verdict = generic.verdict
         except Exception as exc:  # noqa: BLE001 - a page nobody foresaw (or a bug): keep it, say so, go on
             yield raw("error")
             stats.inc_value(f"portal/{site.slug}/generic/pages/error")
@@ -519,7 +523,8 @@ class WaybackMixin:
             return
         chain.article = True
         try:
-            fields = generic.fields
+            with time_limit():
+                fields = generic.fields
         except Exception as exc:  # noqa: BLE001 - as above: the raw page is stored already
             yield self._generic_crash(page, site, exc, "fields")  # type: ignore[attr-defined]
             return
