@@ -79,11 +79,12 @@ class StoredPage:
     html: str
 
 
+# Pages whose extraction raised are counted by exception class; the first this many are named, by URL.
+MAX_CRASHES_NAMED = 20
+
 # Raw pages worth reading again: articles, pages an earlier extractor judged no article (a
 # better one may see an article there), and pages whose extraction crashed (stored as "error"
 # with HTTP 200). Listing pages and HTTP error pages are never articles.
-# Pages whose extraction raised are counted by exception class; this many are named, by URL.
-MAX_CRASHES_NAMED = 20
 REREAD = "(kind in ('article', 'other') or (kind = 'error' and status between 200 and 299))"
 
 

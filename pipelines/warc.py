@@ -212,6 +212,7 @@ class WarcImporter:
         self._compressor: ThreadPoolExecutor | None = None
         # Record ids of the captures read from the file being read (see `_records`).
         self._read_ids: set[str] = set()
+        self.crashed = 0  # captures whose extraction raised (the first MAX_CRASHES_NAMED are named)
 
     def import_file(self, path: Path) -> None:
         """Import one file; a record that cannot be read is counted, a broken stream ends the file."""
@@ -349,9 +350,9 @@ class WarcImporter:
         """A capture whose reading raised: counted (``exception:<class>``), named in the report
         (a few), and its raw page kept as kind "error", as a crawl keeps such a page, so that
         `scrapy reextract` reads it again once the extractor is fixed. The import goes on."""
-        reason = f"exception:{type(exc).__name__}"
-        self.report.skipped[reason] += 1
-        if self.report.skipped[reason] <= MAX_CRASHES_NAMED:
+        self.report.skipped[f"exception:{type(exc).__name__}"] += 1
+        self.crashed += 1
+        if self.crashed <= MAX_CRASHES_NAMED:
             self.report.problems.append(f"{capture.url}: extraction failed ({type(exc).__name__}: {str(exc)[:200]})")
         # Its encoding as Scrapy reads it (the worker's answer is lost with the exception).
         encoding = HtmlResponse(capture.url, body=capture.body, headers={"Content-Type": capture.content_type}

@@ -89,9 +89,8 @@ class Command(ScrapyCommand):
             db.close()
         for line in importer.report.lines():
             print(line)
-        crashed = sum(n for reason, n in importer.report.skipped.items() if reason.startswith("exception:"))
-        if crashed and not self.exitcode:
-            self._fail(EXIT_SITE_FAILED, f"{crashed} page(s) crashed extraction (named above; kept as raw pages "
+        if importer.crashed and not self.exitcode:
+            self._fail(EXIT_SITE_FAILED, f"{importer.crashed} page(s) crashed extraction (named above; kept as raw pages "
                                          "of kind 'error' for scrapy reextract)")
 
     def _fail(self, code: int, message: str) -> None:
