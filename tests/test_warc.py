@@ -402,6 +402,30 @@ def test_broken_stream_keeps_the_articles_read_before_it(tmp_path: Path, base: s
     assert sorted(r["url"] for r in rows(tmp_path / "a.db", "select url from articles")) == sorted(a["url"] for a in articles)
 
 
+def buggy_extractor(tmp_path: Path, bad: str, bug: str) -> dict[str, str]:
+    """An environment whose Python processes (a command and its workers) load a `sitecustomize`
+    that puts `bug` (a statement) before the project's page reading of URL `bad`."""
+    (tmp_path / "bug").mkdir()
+    (tmp_path / "bug" / "sitecustomize.py").write_text(f"""
+import sys
+sys.path.insert(0, {str(REPO_ROOT)!r})
+import crawler.extraction as extraction
+_extract = extraction.PageReader.extract
+def extract(url, *args):
+    if url == {bad!r}:
+        {bug}
+    return _extract(url, *args)
+extraction.PageReader.extract = staticmethod(extract)
+""", encoding="utf-8")
+    return {**os.environ, "PYTHONPATH": str(tmp_path / "bug")}
+
+
+def three_captures(tmp_path: Path, articles: list[dict]) -> Path:
+    path = tmp_path / "three.warc.gz"
+    path.write_bytes(b"".join(capture(a["url"], fetch(a["url"])[2], "2025-03-01T00:00:00Z") for a in articles))
+    return path
+
+
 class CrashingReader(type(PAGE_READER)):  # type: ignore[misc]
     """The project's page reader, with an extractor bug on pages whose URL holds `marker`."""
 
@@ -426,8 +450,7 @@ def test_a_page_whose_extraction_raises_is_kept_and_the_import_goes_on(tmp_path:
 
     articles = collection["truth"]["sample"][:3]
     bad = articles[1]["url"]
-    path = tmp_path / "three.warc.gz"
-    path.write_bytes(b"".join(capture(a["url"], fetch(a["url"])[2], "2025-03-01T00:00:00Z") for a in articles))
+    path = three_captures(tmp_path, articles)
     importer, db = importer_for(tmp_path / "a.db", base)
     with ExtractionPool(CrashingReader(bad), importer.registry, workers) as pool:
         importer = WarcImporter(db, importer.registry, pool)
@@ -459,23 +482,10 @@ def test_import_and_reextract_exit_4_when_pages_crash_extraction(tmp_path: Path,
     re-extraction by the fixed extractor then adds its article and exits 0."""
     articles = collection["truth"]["sample"][:3]
     bad = articles[1]["url"]
-    (tmp_path / "bug").mkdir()
-    (tmp_path / "bug" / "sitecustomize.py").write_text(f"""
-import sys
-sys.path.insert(0, {str(REPO_ROOT)!r})
-import crawler.extraction as extraction
-_extract = extraction.PageReader.extract
-def extract(url, *args):
-    if url == {bad!r}:
-        raise ValueError("a bug")
-    return _extract(url, *args)
-extraction.PageReader.extract = staticmethod(extract)
-""", encoding="utf-8")
-    path = tmp_path / "three.warc.gz"
-    path.write_bytes(b"".join(capture(a["url"], fetch(a["url"])[2], "2025-03-01T00:00:00Z") for a in articles))
+    buggy = buggy_extractor(tmp_path, bad, 'raise ValueError("a bug")')
+    path = three_captures(tmp_path, articles)
     db = tmp_path / "a.db"
     settings = ["-s", f"ARCHIVE_DB={db}", "-s", f"SAMPLE_PORTAL_URL={base}"]
-    buggy = {**os.environ, "PYTHONPATH": str(tmp_path / "bug")}
     result = subprocess.run([sys.executable, "-m", "scrapy", "import-warc", str(path), "--workers", "2", *settings],
                             cwd=REPO_ROOT, capture_output=True, text=True, timeout=240, env=buggy)
     assert result.returncode == 4, result.stderr[-3000:]
@@ -499,25 +509,12 @@ def test_a_capture_whose_extraction_never_ends_is_given_up(tmp_path: Path, base:
     workers: a capture that would be read for ever fails after the limit; the import goes on."""
     articles = collection["truth"]["sample"][:3]
     bad = articles[0]["url"]
-    (tmp_path / "bug").mkdir()
-    (tmp_path / "bug" / "sitecustomize.py").write_text(f"""
-import sys
-sys.path.insert(0, {str(REPO_ROOT)!r})
-import crawler.extraction as extraction
-_extract = extraction.PageReader.extract
-def extract(url, *args):
-    while url == {bad!r}:
-        pass
-    return _extract(url, *args)
-extraction.PageReader.extract = staticmethod(extract)
-""", encoding="utf-8")
-    path = tmp_path / "three.warc.gz"
-    path.write_bytes(b"".join(capture(a["url"], fetch(a["url"])[2], "2025-03-01T00:00:00Z") for a in articles))
+    env = buggy_extractor(tmp_path, bad, "while True: pass")
+    path = three_captures(tmp_path, articles)
     db = tmp_path / "a.db"
     result = subprocess.run([sys.executable, "-m", "scrapy", "import-warc", str(path), "--workers", workers,
                              "-s", f"ARCHIVE_DB={db}", "-s", f"SAMPLE_PORTAL_URL={base}", "-s", "PORTAL_EXTRACT_TIME_LIMIT=1"],
-                            cwd=REPO_ROOT, capture_output=True, text=True, timeout=240,
-                            env={**os.environ, "PYTHONPATH": str(tmp_path / "bug")})
+                            cwd=REPO_ROOT, capture_output=True, text=True, timeout=240, env=env)
     assert result.returncode == 4, result.stderr[-3000:]
     assert "skipped (exception:ExtractionTimeout): 1" in result.stdout and "articles new: 2" in result.stdout
     assert f"problem: {bad}: extraction failed (ExtractionTimeout: reading the page took over 1 s" in result.stdout
