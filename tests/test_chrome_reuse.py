@@ -17,21 +17,25 @@ MENU = ('<ul class="menu"><li><a href="/gioi-thieu.html">  Giới&nbsp; thiệu\
         '<li><a href="/tin-tuc.html">Tin <b>tức</b></a><ul class="sub"><li><a href="/tin-tuc/xa.html">Tin xã</a></li>'
         '</ul></li><li style="display:none"><a href="/an.html">Ẩn</a><span class="breadcrumb">x</span></li>'
         '<li class="duong-dan"><a href="/vi-tri.html">Vị trí</a></li>'
-        '<li><a href="/lien-he.html"><script>var x;</script>Liên hệ</a></li></ul>')
+        '<li><a href="/lien-he.html"><script>var x;</script>Liên hệ</a></li>'
+        '<li><link rel="next" href="/trang-2.html"><meta itemprop="name" content="Menu"></li></ul>')
 
 
-def shape(root: Any) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-    """A page's lines, link elements and breadcrumb candidates, with elements named by their path
-    in the tree."""
+Shape = tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]], list[str]]
+
+
+def shape(root: Any) -> Shape:
+    """A page's lines, link elements, breadcrumb candidates and metadata elements, with elements
+    named by their path in the tree."""
     text = read_page(root)
     path = root.getroottree().getpath
     lines = [(ln.index, ln.text, path(ln.owner), ln.link_ratio, ln.bold_ratio, ln.chrome, ln.href) for ln in text.lines]
     anchors = [(path(element), pieces) for element, pieces in text.anchors]
     crumbs = [(path(element), subtree) for element, subtree in text.crumbs]
-    return lines, anchors, crumbs
+    return lines, anchors, crumbs, [path(element) for element in text.declared]
 
 
-def alone(html: str) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+def alone(html: str) -> Shape:
     forget_chrome_blocks()
     return shape(GenericPage("http://xa.example.gov.vn/p.html", html).root)
 
@@ -58,6 +62,8 @@ def test_a_reused_menu_gives_the_lines_and_links_of_a_fresh_reading() -> None:
     text = read_page(root)
     assert all(line.owner.getroottree().getroot() is root for line in text.lines)
     assert all(element.getroottree().getroot() is root for element, _ in text.anchors)
+    assert [element.tag for element in text.declared] == ["title", "script", "link", "meta"]
+    assert all(element.getroottree().getroot() is root for element in text.declared)
     assert ("Tin tức", 1.0) in [(ln.text, ln.link_ratio) for ln in text.lines]
     assert [pieces for element, pieces in text.anchors if element.get("href") == "/tin-tuc.html"] == [("Tin ", "tức")]
     # The hidden entry and the one with a script are link elements all the same, read from the tree.
@@ -86,7 +92,7 @@ def test_a_menu_that_differs_by_one_entry_is_not_reused() -> None:
     expected = alone(page("<p>Bài.</p>", changed))
     forget_chrome_blocks()
     warm(page("<p>Bài.</p>"))
-    lines, _, _ = shape(GenericPage("http://xa.example.gov.vn/p.html", page("<p>Bài.</p>", changed)).root)
+    lines, *_ = shape(GenericPage("http://xa.example.gov.vn/p.html", page("<p>Bài.</p>", changed)).root)
     assert lines == expected[0]
     assert "Tin phường" in [line[1] for line in lines]
 

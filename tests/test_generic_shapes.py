@@ -5,6 +5,8 @@ articles that show no date, layout columns named "header", misleading canonical 
 markup nested deeper than Python's recursion limit."""
 from __future__ import annotations
 
+import json
+
 import pytest
 from lxml import etree
 from parsel.selector import create_root_node
@@ -173,3 +175,61 @@ def test_hidden_links_without_children_are_still_links() -> None:
     urls = [link.url for link in p.links]
     assert "http://huyen.example.gov.vn/an-1" in urls and "http://huyen.example.gov.vn/khung" in urls
     assert not any("khong" in u for u in urls)
+
+
+# Metadata elements anywhere a page may hold them: the head, the body, a hidden block, a script
+# in a link, an <svg> title, a menu (chrome, replayed from the cache on a later page), a form.
+ODD_METADATA = """<html><head><title>Trang <!-- c --> chủ</title><meta property="og:title" content="Tiêu đề OG">
+<link rel="stylesheet" href="/a.css"><link rel="NEXT prefetch" href="/trang-2"><script>var a;</script>
+<script type="application/ld+json">{"@type": "NewsArticle", "author": {"name": "Lê Văn Bình"}}</script></head>
+<body><nav class="menu"><ul><li><a href="/a">A</a><script type="application/ld+json">{"@type": "WebPage"}</script>
+</li><li><meta name="description" content="Trong menu"></li></ul></nav>
+<div style="display:none"><meta name="author" content="Ẩn"><link rel="next" href="/an"><div><title>Ẩn</title></div></div>
+<a href="/b"><script>var b;</script>B</a><svg><title>Biểu tượng</title></svg>
+<form><select><option>1</option><script>var c;</script></select></form>
+<p>Nội dung <meta itemprop="datePublished" content="2024-05-01">bài viết.</p>
+<script type="application/ld+json ">{"@type": "NotJsonLdByItsType"}</script>
+<link rel="next" href=""><link rel="nex t" href="/khong"><link rel="&#160;next" href="/khong-2"><link href="/x" rel="next">
+</body></html>"""
+DECLARED_XPATH = "//meta | //title | //link | //script"
+REL_NEXT_XPATH = ("//link[contains(concat(' ', normalize-space(translate(@rel, 'NEXT', 'next')), ' '), ' next ')]"
+                  "/@href")
+
+
+def _metadata_reading(html: str) -> tuple[list[str], dict[str, str], str | None, list[dict], list[str]]:
+    from crawler.generic.pagination import _rel_next_hrefs
+
+    page = GenericPage("http://huyen.example.gov.vn/p.html", html)
+    path = page.root.getroottree().getpath
+    declared = page.text.declared
+    return ([path(el) for el in declared], page.structured.meta, page.structured.html_title, page.structured.jsonld,
+            list(_rel_next_hrefs(declared)))
+
+
+@pytest.mark.parametrize("html", [ODD_METADATA, SHELL.format(main=PARAGRAPHS, head="")])
+def test_the_walk_finds_every_metadata_element_as_a_search_of_the_tree_does(html: str) -> None:
+    """The line walk collects the page's <meta>, <title>, <link> and <script> elements, which
+    metadata and the pager read instead of searching the whole tree: every one, in document order,
+    read cold and again with the page's menu replayed from the cache of chrome blocks."""
+    from crawler.generic.lines import forget_chrome_blocks
+
+    forget_chrome_blocks()
+    root = GenericPage("http://huyen.example.gov.vn/p.html", html).root
+    path = root.getroottree().getpath
+    searched = [path(el) for el in root.xpath(DECLARED_XPATH)]
+    meta: dict[str, str] = {}
+    for el in root.xpath("//meta"):
+        key = (el.get("property") or el.get("name") or el.get("itemprop") or "").lower()
+        if key and (el.get("content") or "").strip() and key not in meta:
+            meta[key] = el.get("content").strip()
+    title = " ".join(" ".join(root.xpath("//title/text()")).split()) or None
+    scripts = [json.loads(t) for t in root.xpath("//script[@type = 'application/ld+json']/text()")]
+    expected = (searched, meta, title, [s for s in scripts if "@type" in s], root.xpath(REL_NEXT_XPATH))
+    readings = [_metadata_reading(html) for _ in range(3)]  # cold; the menu noted, recorded; replayed
+    assert readings == [expected] * 3
+    if html is ODD_METADATA:  # what the odd page says, spelled out
+        assert meta == {"og:title": "Tiêu đề OG", "description": "Trong menu", "author": "Ẩn",
+                        "datepublished": "2024-05-01"}
+        assert title == "Trang <!-- c --> chủ Ẩn Biểu tượng"  # a <title> holds raw text
+        assert [s["@type"] for s in scripts] == ["NewsArticle", "WebPage"]
+        assert expected[4] == ["/trang-2", "/an", "", "/x"]

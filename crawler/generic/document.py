@@ -74,7 +74,7 @@ class PageDocument:
 
     @cached_property
     def structured(self) -> Structured:
-        return Structured.read(self.root)
+        return Structured.read(self.root, self.text.declared)
 
     @property
     def lines(self) -> list[Line]:
@@ -87,7 +87,7 @@ class PageDocument:
 
     @cached_property
     def pager(self) -> Pager:
-        return find_pager(self.root, self.text.anchors, self.base_url)
+        return find_pager(self.root, self.text.anchors, self.base_url, self.text.declared)
 
     @cached_property
     def base_url(self) -> str:

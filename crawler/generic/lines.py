@@ -6,9 +6,10 @@ per run of text between block boundaries (like `crawler.pages.html.paragraphs`),
 block element that holds it, how much of it is link text or bold, and whether it sits in page
 chrome (menus, header, footer, side boxes: by tag, or by class/id words from `vocab`). The same
 walk collects the page's link elements with their text (`read_page` -> `PageText`), which the
-pager and the link list read. Pure: the one state kept between pages is a bounded cache of chrome
-blocks already read (`_CHROME_BLOCKS`), which only saves walking a site's menus again and never
-changes an answer (tests/test_chrome_reuse.py).
+pager and the link list read, and its metadata elements (<meta>, <title>, <link>, <script>), which
+`structured` and the pager read instead of searching the whole tree again. Pure: the one state
+kept between pages is a bounded cache of chrome blocks already read (`_CHROME_BLOCKS`), which only
+saves walking a site's menus again and never changes an answer (tests/test_chrome_reuse.py).
 """
 from __future__ import annotations
 
@@ -124,15 +125,22 @@ Anchor = tuple[Any, tuple[str, ...] | None]
 # extract_category`) reads these instead of asking every classed element of the page again.
 Crumb = tuple[Any, bool]
 
+# Elements that only say something about the page (never visible text): every one of them, found
+# by the walk wherever it sits (the <head>, a hidden block, the body), in document order. One
+# search of the whole tree each (``//meta``, ``//script[...]``, ``//link[...]``, ``//title``) was
+# a tenth of a real page's extraction; the walk meets them anyway.
+DECLARED_TAGS = ("meta", "title", "link", "script")
+
 
 @dataclass(slots=True)
 class PageText:
-    """What one walk of the page yields: its lines, its link elements and its breadcrumb
-    candidates (`Crumb`), each in document order."""
+    """What one walk of the page yields: its lines, its link elements, its breadcrumb candidates
+    (`Crumb`) and its metadata elements (`DECLARED_TAGS`), each in document order."""
 
     lines: list[Line]
     anchors: list[Anchor]
     crumbs: list[Crumb]
+    declared: list[Any]
 
 
 def read_page(root: Any) -> PageText:
@@ -141,7 +149,7 @@ def read_page(root: Any) -> PageText:
     builder.walk(root)
     builder.finish()
     _release_misnamed_chrome(builder.lines, builder.chrome_of)
-    return PageText(builder.lines, builder.anchors, builder.crumbs)
+    return PageText(builder.lines, builder.anchors, builder.crumbs, builder.declared)
 
 
 # A chrome-by-class element holding at least this share of the page's prose is the page's main
@@ -186,10 +194,10 @@ def _class_chrome_only(element: Any) -> bool:
 
 _ANCHOR_TAGS = ("a", "area", "iframe", "frame")
 # What a tag alone says, as bits looked up once per element (one dict lookup, not five set tests).
-_F_SKIP, _F_BLOCK, _F_BOLD, _F_ANCHOR, _F_CHROME_TAG = 1, 2, 4, 8, 16
+_F_SKIP, _F_BLOCK, _F_BOLD, _F_ANCHOR, _F_CHROME_TAG, _F_DECLARED = 1, 2, 4, 8, 16, 64
 _TAG_FLAGS: dict[str, int] = {}
 for _tags, _flag in ((_SKIP, _F_SKIP), (BLOCK_TAGS, _F_BLOCK), (_BOLD_TAGS, _F_BOLD), (_ANCHOR_TAGS, _F_ANCHOR),
-                     (_CHROME_CANDIDATE_TAGS, _F_CHROME_TAG)):
+                     (_CHROME_CANDIDATE_TAGS, _F_CHROME_TAG), (DECLARED_TAGS, _F_DECLARED)):
     for _tag in _tags:
         _TAG_FLAGS[_tag] = _TAG_FLAGS.get(_tag, 0) | _flag
 # What an element's attributes say (see `_attribute_verdict`); only these attributes have a say.
@@ -222,11 +230,11 @@ def _attribute_verdict(tag: str, klass: str | None, ident: str | None, role: str
 # page (a mega-menu is most of a page's elements), and reading such a block again gives the same
 # lines and link elements. Keyed by (in bold, a 128-bit BLAKE2 digest of the block's serialization:
 # the markup itself would hold up to a few hundred kilobytes an entry); the value holds the block's
-# raw lines, link elements and breadcrumb candidates with elements as their positions in
+# raw lines, link elements, breadcrumb candidates and metadata elements with elements as their positions in
 # ``block.iter()``. Only a block that is the outermost chrome element, outside any link, <article>
 # or <main>, is kept: what it yields then depends on its markup alone. Bounded: the least recently used entries go first.
 _ChromeRecord = tuple[tuple[tuple[str, int, float, float, tuple[int, ...], str | None], ...],
-                      tuple[tuple[int, tuple[str, ...] | None], ...], tuple[tuple[int, bool], ...]]
+                      tuple[tuple[int, tuple[str, ...] | None], ...], tuple[tuple[int, bool], ...], tuple[int, ...]]
 _CHROME_BLOCKS: dict[tuple[bool, bytes], _ChromeRecord | None] = {}
 CHROME_BLOCKS_MAX = 256  # entries (blocks met once take a few bytes)
 CHROME_BLOCK_MAX_BYTES = 256 * 1024  # a larger block (a misnamed main column, say) is not kept
@@ -261,6 +269,7 @@ class _Builder:
         self.chrome_of: dict[int, tuple[Any, ...]] = {}  # line index -> the chrome elements above it
         self.anchors: list[Anchor] = []
         self.crumbs: list[Crumb] = []
+        self.declared: list[Any] = []
         # Closed lines not yet cleaned: (raw text, owner, link ratio, bold ratio, chrome elements, href).
         self.raw_lines: list[tuple[str, Any, float, float, tuple[Any, ...], str | None]] = []
         # The spans of `raw_lines` replayed from a record, whose texts are cleaned already.
@@ -275,13 +284,14 @@ class _Builder:
                                for raw, owner, linked, bold, chrome, href in record[0]])
         self.anchors.extend([(at(element), pieces) for element, pieces in record[1]])
         self.crumbs.extend([(at(element), subtree) for element, subtree in record[2]])
+        self.declared.extend([at(element) for element in record[3]])
         self.clean_spans.append((start, len(self.raw_lines)))
 
     def _record(self, block: Any, key: tuple[bool, bytes], first_line: int, first_anchor: int,
-                first_crumb: int) -> None:
-        """Keep what reading `block` yielded (its lines, link elements and breadcrumb candidates
-        since `first_line`, `first_anchor` and `first_crumb`) for identical blocks of the next
-        pages. The texts are kept cleaned, the lines that clean to nothing left out."""
+                first_crumb: int, first_declared: int) -> None:
+        """Keep what reading `block` yielded (its lines, link elements, breadcrumb candidates and
+        metadata elements since `first_line`, `first_anchor`, `first_crumb` and `first_declared`)
+        for identical blocks of the next pages. The texts are kept cleaned, the lines that clean to nothing left out."""
         position = {id(el): i for i, el in enumerate(block.iter())}
         read = self.raw_lines[first_line:]
         texts = clean_texts([raw for raw, *_ in read])
@@ -289,7 +299,8 @@ class _Builder:
                       for text, (_, owner, linked, bold, chrome, href) in zip(texts, read, strict=True) if text)
         anchors = tuple((position[id(el)], pieces) for el, pieces in self.anchors[first_anchor:])
         crumbs = tuple((position[id(el)], subtree) for el, subtree in self.crumbs[first_crumb:])
-        _remember(key, (lines, anchors, crumbs))
+        declared = tuple(position[id(el)] for el in self.declared[first_declared:])
+        _remember(key, (lines, anchors, crumbs, declared))
 
     def walk(self, root: Any) -> None:
         # lxml's iterwalk runs the tree walk in C, with no recursion: "start" reads an element's
@@ -304,14 +315,15 @@ class _Builder:
         link = bold = False
         chrome: tuple[Any, ...] = ()
         stack: list[tuple[Any, bool, bool, tuple[Any, ...], int]] = []
-        parts, hrefs, flush, anchors, crumbs = self.parts, self.hrefs, self.flush, self.anchors, self.crumbs
+        parts, hrefs, flush, anchors, crumbs, declared = (self.parts, self.hrefs, self.flush, self.anchors, self.crumbs,
+                                                          self.declared)
         # The open link elements: [element, its slot in `anchors`, where its runs start in `runs`,
         # whether the walk read all its text]; `runs`: the text runs read inside any of them.
         open_anchors: list[list[Any]] = []
         runs: list[str] = []
         walker = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
         skipped = None
-        recording: tuple[Any, tuple[bool, bytes], int, int, int] | None = None  # a chrome block being read
+        recording: tuple[Any, tuple[bool, bytes], int, int, int, int] | None = None  # a chrome block being read
         for event, node in walker:
             if event == "start":
                 tag = node.tag
@@ -342,17 +354,21 @@ class _Builder:
                                 hrefs.append(href)
                 if hidden:
                     # Scripts, forms' widgets, hidden blocks: only their tails count as text. Their
-                    # link elements are still the page's (a hidden menu's links lead somewhere).
+                    # link elements are still the page's (a hidden menu's links lead somewhere),
+                    # and so are their metadata elements (the <head>'s).
                     walker.skip_subtree()
                     skipped = node
                     if len(node):
                         anchors.extend((a, None) for a in node.iter(*_ANCHOR_TAGS))
                         crumbs.append((node, True))
+                        declared.extend(node.iter(*DECLARED_TAGS))
                     else:
                         # A leaf (every script and style): only itself to ask, here and now,
                         # rather than a subtree search per script.
                         if flags & _F_ANCHOR:
                             anchors.append((node, None))
+                        if flags & _F_DECLARED:
+                            declared.append(node)
                         get = node.get
                         if (get("class") or get("id")) and names_breadcrumb(get("class") or "", get("id") or ""):
                             crumbs.append((node, False))
@@ -376,7 +392,7 @@ class _Builder:
                             if record is _UNSEEN:
                                 _remember(key, None)
                             elif record is None:
-                                recording = (node, key, len(self.raw_lines), len(anchors), len(crumbs))
+                                recording = (node, key, len(self.raw_lines), len(anchors), len(crumbs), len(declared))
                             else:
                                 _CHROME_BLOCKS[key] = _CHROME_BLOCKS.pop(key)  # used: the newest now
                                 self._replay(node, record)

@@ -17,13 +17,11 @@ the page is a listing. A next label that several anchors of the page carry to di
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 from urllib.parse import urldefrag, urljoin
-
-from lxml import etree
 
 from crawler.generic.lines import Anchor
 from crawler.generic.urls import is_page_variant, page_number, same_site, trap_reason
@@ -48,8 +46,11 @@ _DECORATION = re.compile(rf"^[\s\[\(.…:{_ARROWS}-]+|[\s\]\).…:{_ARROWS}-]+$"
 _NEXT_CLASS = re.compile(r"next", re.IGNORECASE)
 _PAGER_BLOCK = re.compile(r"pag(?:er|ing|ination|es)\b|phantrang|phan-trang|paging", re.IGNORECASE)
 MAX_NEXT_LABEL_WORDS = 4  # a class="next..." anchor with a longer text is a "next article" teaser
-_LINK_REL_NEXT = etree.XPath("//link[contains(concat(' ', normalize-space(translate(@rel, 'NEXT', 'next')), ' '), "
-                             "' next ')]/@href", smart_strings=False)
+# What ``//link[contains(concat(' ', normalize-space(translate(@rel, 'NEXT', 'next')), ' '),
+# ' next ')]/@href`` asks of a <link>, in Python (`_rel_next_hrefs`): the line walk has found the
+# page's <link> elements already, and that XPath searched the whole tree again for them.
+_REL_NEXT_CASE = str.maketrans("NEXT", "next")
+_XML_SPACE = re.compile("[ \t\r\n]+")  # XPath's whitespace: normalize-space() splits on these only
 
 
 @dataclass(frozen=True)
@@ -86,9 +87,11 @@ def fold_for_search(label: str) -> str:
     return _fold(label)
 
 
-def find_pager(root: Any, anchors: Sequence[Anchor], url: str) -> Pager:
+def find_pager(root: Any, anchors: Sequence[Anchor], url: str, declared: Iterable[Any] | None = None) -> Pager:
     """The page's pager: anchors with pager texts that have company or a page-number URL, and
-    lone next-page links. `anchors`: the page's link elements as the line walk read them."""
+    lone next-page links. `anchors`: the page's link elements as the line walk read them;
+    `declared`: its metadata elements, as the walk found them (`lines.PageText.declared`: the
+    <link rel="next"> elements are read from them), else the <link> elements are found here."""
     labelled = _pager_like(anchors)
     candidates = [(a, link) for a, label in labelled if (link := _candidate(a, url, label)) is not None]
     # A next label on several anchors to different URLs ("»" after each teaser) reads "read more":
@@ -112,16 +115,18 @@ def find_pager(root: Any, anchors: Sequence[Anchor], url: str) -> Pager:
                  else any(counts.get(id(b), 0) >= 2 for b in _blocks(anchor))) or _url_says_page(link, url)]
     pager_blocks = tuple(blocks[k] for k, n in counts.items() if n >= 2)
     taken = {link.url for link in links if link.url}
-    follow = tuple(link for link in _lone_next_links(root, url, labelled, {id(b) for b in pager_blocks})
+    heads = root.iter("link") if declared is None else declared
+    follow = tuple(link for link in _lone_next_links(heads, url, labelled, {id(b) for b in pager_blocks})
                    if link.url not in taken)
     return Pager(tuple(links), pager_blocks, follow)
 
 
-def _lone_next_links(root: Any, page_url: str, anchors: list[tuple[Any, str]],
+def _lone_next_links(heads: Iterable[Any], page_url: str, anchors: list[tuple[Any, str]],
                      pager_blocks: set[int]) -> list[PagerLink]:
     """Next-page links that need no company: an anchor with a next label that no other anchor of
     the page carries to another URL (or that sits in a pager block), an anchor with
-    ``rel="next"`` or a ``next`` class (one target on the page), and the head's ``<link rel="next">``."""
+    ``rel="next"`` or a ``next`` class (one target on the page), and a ``<link rel="next">``
+    (of `heads`: the page's elements that may be one, in document order)."""
     found: list[tuple[str, str, str, bool]] = []  # (signature, label, absolute URL, in a pager block)
     for anchor, label in anchors:
         signatures = _next_signatures(anchor, label)
@@ -139,11 +144,21 @@ def _lone_next_links(root: Any, page_url: str, anchors: list[tuple[Any, str]],
     for signature, label, absolute, in_pager in found:
         if (len(targets[signature]) == 1 or in_pager) and not _same_page(absolute, page_url):
             out.setdefault(absolute, PagerLink(label, "next", None, absolute, None))
-    for href in _LINK_REL_NEXT(root):
+    for href in _rel_next_hrefs(heads):
         absolute = _plain_target(href, page_url)
         if absolute is not None and not _same_page(absolute, page_url):
             out.setdefault(absolute, PagerLink("", "next", None, absolute, None))
     return list(out.values())
+
+
+def _rel_next_hrefs(elements: Iterable[Any]) -> Iterator[str]:
+    """The ``href`` of every ``<link>`` among `elements` whose ``rel`` has the word ``next`` (its
+    N, E, X, T in either case, as the XPath above reads it)."""
+    for element in elements:
+        if element.tag == "link":
+            rel, href = element.get("rel"), element.get("href")
+            if rel is not None and href is not None and "next" in _XML_SPACE.split(rel.translate(_REL_NEXT_CASE)):
+                yield href
 
 
 def _next_signatures(anchor: Any, label: str) -> list[str]:

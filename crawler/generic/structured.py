@@ -7,6 +7,7 @@ differently; malformed JSON is skipped, never fatal.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -22,8 +23,7 @@ ARTICLE_TYPES = frozenset({"article", "newsarticle", "blogposting", "reportagene
 
 # Compiled once: parsel's css() translates and compiles its query on every call, and wraps
 # every result in a Selector; these run on every page of a generic crawl.
-_META = etree.XPath("//meta")
-_TITLE_TEXT = etree.XPath("//title/text()", smart_strings=False)
+_CHILD_TEXTS = etree.XPath("text()", smart_strings=False)  # what ``//title/text()`` reads of each <title>
 # Microdata: every element with an itemprop, in document order (one scan of the page serves
 # every property asked: a scan per property was a sixth of an article's extraction), then the
 # queries parsel makes of `[itemprop="name"]::attr(content), [itemprop="name"] ::text` and `::text`.
@@ -31,7 +31,7 @@ _ITEMPROPS = etree.XPath("descendant-or-self::*[@itemprop]")
 _ITEM_NAME = etree.XPath("descendant-or-self::*[@itemprop = 'name']/@content"
                          " | descendant-or-self::*[@itemprop = 'name']/descendant-or-self::text()", smart_strings=False)
 _TEXTS = etree.XPath("descendant-or-self::text()", smart_strings=False)
-_JSONLD = etree.XPath("//script[@type = 'application/ld+json']/text()", smart_strings=False)
+JSONLD_TYPE = "application/ld+json"  # the script type, compared exactly (as ``//script[@type = '...']``)
 
 
 @dataclass
@@ -44,16 +44,27 @@ class Structured:
     root: Any = None  # the page's lxml tree (microdata is read from it when asked)
 
     @classmethod
-    def read(cls, root: Any) -> Structured:
+    def read(cls, root: Any, elements: Iterable[Any] | None = None) -> Structured:
+        """The metadata of the page `root`, read from its <meta>, <title> and <script> elements in
+        document order: `elements` when the caller has them (the line walk's
+        `lines.PageText.declared`; other tags in it are passed over), else found here."""
         meta: dict[str, str] = {}
-        for node in _META(root):
-            get = node.get
-            key = (get("property") or get("name") or get("itemprop") or "").lower()
-            value = clean_text(get("content"))
-            if key and value and key not in meta:
-                meta[key] = value
-        title = clean_text(" ".join(_TITLE_TEXT(root))) or None
-        return cls(meta, list(jsonld_from_scripts(_JSONLD(root))), title, root)
+        titles: list[str] = []
+        scripts: list[str] = []
+        for node in root.iter("meta", "title", "script") if elements is None else elements:
+            tag = node.tag
+            if tag == "meta":
+                get = node.get
+                key = (get("property") or get("name") or get("itemprop") or "").lower()
+                value = clean_text(get("content"))
+                if key and value and key not in meta:
+                    meta[key] = value
+            elif tag == "title":
+                titles += _CHILD_TEXTS(node)
+            elif tag == "script" and node.get("type") == JSONLD_TYPE:
+                scripts += _CHILD_TEXTS(node)
+        title = clean_text(" ".join(titles)) or None
+        return cls(meta, list(jsonld_from_scripts(scripts)), title, root)
 
     # --- single values -------------------------------------------------------------------
 
