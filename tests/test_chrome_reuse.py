@@ -50,12 +50,18 @@ def page(body: str, menu: str = MENU) -> str:
     return f"<html><head><title>Trang</title></head><body><nav>{menu}</nav><div id='main'>{body}</div></body></html>"
 
 
-def test_a_reused_menu_gives_the_lines_and_links_of_a_fresh_reading() -> None:
+def test_a_reused_menu_gives_the_lines_and_links_of_a_fresh_reading(monkeypatch: pytest.MonkeyPatch) -> None:
+    from crawler.generic import lines
+
     first, second = page("<p>Bài thứ nhất có nội dung dài.</p>"), page("<h1>Tiêu đề</h1><p>Bài thứ hai.</p>")
     expected = alone(second)
     forget_chrome_blocks()
     warm(first)  # the menu is recorded here
+    replayed = []
+    monkeypatch.setattr(lines._Builder, "_replay", lambda self, block, record, replay=lines._Builder._replay:
+                        (replayed.append(block.tag), replay(self, block, record)))
     again = shape(GenericPage("http://xa.example.gov.vn/p.html", second).root)  # and replayed here
+    assert replayed == ["nav"]
     assert again == expected
     # The replayed elements are the second page's own, not the first page's.
     root = GenericPage("http://xa.example.gov.vn/p.html", second).root

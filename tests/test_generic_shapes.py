@@ -211,7 +211,7 @@ def test_the_walk_finds_every_metadata_element_as_a_search_of_the_tree_does(html
     """The line walk collects the page's <meta>, <title>, <link> and <script> elements, which
     metadata and the pager read instead of searching the whole tree: every one, in document order,
     read cold and again with the page's menu replayed from the cache of chrome blocks."""
-    from crawler.generic.lines import forget_chrome_blocks
+    from crawler.generic.lines import _CHROME_BLOCKS, forget_chrome_blocks
 
     forget_chrome_blocks()
     root = GenericPage("http://huyen.example.gov.vn/p.html", html).root
@@ -227,6 +227,7 @@ def test_the_walk_finds_every_metadata_element_as_a_search_of_the_tree_does(html
     expected = (searched, meta, title, [s for s in scripts if "@type" in s], root.xpath(REL_NEXT_XPATH))
     readings = [_metadata_reading(html) for _ in range(3)]  # cold; the menu noted, recorded; replayed
     assert readings == [expected] * 3
+    assert any(record is not None for record in _CHROME_BLOCKS.values())  # the menu's, replayed above
     if html is ODD_METADATA:  # what the odd page says, spelled out
         assert meta == {"og:title": "Tiêu đề OG", "description": "Trong menu", "author": "Ẩn",
                         "datepublished": "2024-05-01"}
