@@ -249,3 +249,25 @@ def test_paragraphs_of_markup_nested_deeper_than_the_recursion_limit() -> None:
     found = paragraphs(Selector(text=html).css("#c")[0])
     assert found[0] == "Đầu bài." and found[1].startswith("chữ chữ")
     assert "Sau khối." not in " ".join(found)  # the element's own text only, never what follows it
+
+
+@pytest.mark.parametrize(("content_type", "expected"), [
+    (b"text/html; charset=utf-8", True),
+    (None, True),  # no Content-Type: read as HTML, as the portals' old servers send them
+    (b"application/xhtml+xml", True),
+    (b"application/pdf", False),  # an attachment linked as an article: a failure "not_html"
+    (b"text/plain", False),
+    (b"application/json", False),
+])
+def test_which_responses_are_pages_to_read(content_type: bytes | None, expected: bool) -> None:
+    """What the spiders read as a page, with the response class Scrapy picks for each type (a PDF
+    is a plain `Response`, which has no text)."""
+    from scrapy.responsetypes import responsetypes
+
+    from crawler.spiders.generic import is_html
+
+    headers = {"Content-Type": content_type} if content_type else {}
+    body = b"<html><body><p>Trang</p></body></html>" if expected else b"%PDF-1.4 ..."
+    cls = responsetypes.from_args(headers=headers, url="http://xa.example.gov.vn/tin-tuc/bai-1.html", body=body)
+    response = cls(url="http://xa.example.gov.vn/tin-tuc/bai-1.html", headers=headers, body=body)
+    assert is_html(response) is expected

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import scrapy
 from scrapy import signals
+from scrapy.http import TextResponse
 
 from crawler import settings as defaults  # the one place for defaults
 from crawler.generic import ARTICLE, LISTING, GenericPage, Link, canonicalize_url, same_site, trap_reason
@@ -97,7 +98,7 @@ class GenericCrawlMixin:
 
     def parse_generic(self, response: Response, site: SiteProfile, depth: int,
                       via: tuple[str, bool] | None = None) -> Iterator[Any]:
-        if not _is_html(response):
+        if not is_html(response):
             self._generic_count(site, "pages/not_html")
             return
         self._generic_seen.add(canonicalize_url(response.url))  # the target of a redirect
@@ -267,6 +268,9 @@ def _limit(argument: str | None, default: int) -> int:
     return int(argument) if argument is not None and str(argument).strip().isdigit() else default
 
 
-def _is_html(response: Response) -> bool:
+def is_html(response: Response) -> bool:
+    """Whether a response is a page to read: text (not a download) that its Content-Type calls
+    HTML or XHTML, or that has none. A type test: ``hasattr(response, "text")`` decoded the whole
+    body to ask, on every page, in the crawl's process (which sends the bytes to its workers)."""
     content_type = (response.headers.get("Content-Type") or b"text/html").lower()
-    return hasattr(response, "text") and (b"html" in content_type or b"xhtml" in content_type)
+    return isinstance(response, TextResponse) and b"html" in content_type

@@ -27,7 +27,7 @@ from crawler.page_workers import ArticleReading, ListingReading, PageWorkers
 from crawler.pages.listing import NextLink, NextPage, NextPostback
 from crawler.profiles.model import SiteProfile
 from crawler.sites import resolve_sites, user_agent
-from crawler.spiders.generic import GenericCrawlMixin
+from crawler.spiders.generic import GenericCrawlMixin, is_html
 from crawler.spiders.wayback import WaybackMixin
 from pipelines.crawlstate import CrawlState
 from pipelines.normalize import now_vn
@@ -119,7 +119,7 @@ class PortalSpider(WaybackMixin, GenericCrawlMixin, scrapy.Spider):
                             walk: str) -> AsyncIterator[Any]:
         yield self._raw_page(response, site, "listing")
         self.crawler.stats.inc_value(f"portal/{site.slug}/listing_pages")
-        if not _is_html(response):
+        if not is_html(response):
             yield self._failure(site, response.url, "extract", "not_html", response.status, page_kind="listing")
             yield self._walk_end(site, walk, page_no, "error")
             return
@@ -137,7 +137,9 @@ class PortalSpider(WaybackMixin, GenericCrawlMixin, scrapy.Spider):
             yield self._failure(site, response.url, "extract", "no_article_links", response.status, page_kind="listing")
             yield self._walk_end(site, walk, page_no, "no_links")
             return
-        known = self.state.known(links, site)  # by article key: at any address of the site
+        # Which links are archived already (by article key: at any address of the site); a full
+        # crawl requests every one and never stops early, so it does not ask (a query a page).
+        known = set() if self.policy.full else self.state.known(links, site)
         for url in links:
             if url not in known or self.policy.full:
                 yield self._article_request(url, site)
@@ -173,7 +175,7 @@ class PortalSpider(WaybackMixin, GenericCrawlMixin, scrapy.Spider):
 
     async def parse_article(self, response: Response, site: SiteProfile) -> AsyncIterator[Any]:
         yield self._raw_page(response, site, "article")
-        if not _is_html(response):
+        if not is_html(response):
             yield self._failure(site, response.url, "extract", "not_html", response.status)
             return
         text_response: TextResponse = response  # type: ignore[assignment]
@@ -230,10 +232,6 @@ class PortalSpider(WaybackMixin, GenericCrawlMixin, scrapy.Spider):
             encoding=getattr(response, "encoding", "") or "",
             method=request.method if request else "GET", request_body=request.body if request else b"",
         )
-
-
-def _is_html(response: Response) -> bool:
-    return hasattr(response, "text") and b"html" in (response.headers.get("Content-Type") or b"text/html").lower()
 
 
 def _failure_kind(error: BaseException, request: Any, status: int | None, settings: Any) -> tuple[str, str, str]:
