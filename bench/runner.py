@@ -225,3 +225,15 @@ def describe(run: Run, label: str) -> str:
 def fastest(runs: list[Run]) -> Run:
     """The run with the highest crawl rate: on a loaded machine, the one least disturbed."""
     return max(runs, key=lambda r: r.rate)
+
+
+def pair_ratios(crawls: list[Run], floors: list[Run]) -> str:
+    """Each alternating pair's crawl / floor rate, and their median: the fastest of each side can
+    come from different moments of a shared host (floors of one run moved from 448 to 673 pages/s),
+    the runs of a pair are minutes apart."""
+    ratios = sorted(c.rate / f.rate for c, f in zip(crawls, floors, strict=False) if f.rate)
+    if not ratios:
+        return ""
+    middle = len(ratios) // 2
+    med = ratios[middle] if len(ratios) % 2 else (ratios[middle - 1] + ratios[middle]) / 2
+    return f"{med:.2f} ({', '.join(f'{r:.2f}' for r in ratios)})"
