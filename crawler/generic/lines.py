@@ -126,9 +126,10 @@ Anchor = tuple[Any, tuple[str, ...] | None]
 Crumb = tuple[Any, bool]
 
 # Elements that only say something about the page (never visible text): every one of them, found
-# by the walk wherever it sits (the <head>, a hidden block, the body), in document order. One
-# search of the whole tree each (``//meta``, ``//script[...]``, ``//link[...]``, ``//title``) was
-# a tenth of a real page's extraction; the walk meets them anyway.
+# by the walk wherever it sits (the <head>, a hidden block, the body), in document order. The walk
+# meets them anyway; four XPath searches of the whole tree (``//meta``, ``//title``,
+# ``//script[...]``, ``//link[...]``) asked every element of the page again (3.6 % of a mega-menu
+# page's instructions, 1.5 % of a real page's: docs/benchmarks.md).
 DECLARED_TAGS = ("meta", "title", "link", "script")
 
 
@@ -230,8 +231,8 @@ def _attribute_verdict(tag: str, klass: str | None, ident: str | None, role: str
 # page (a mega-menu is most of a page's elements), and reading such a block again gives the same
 # lines and link elements. Keyed by (in bold, a 128-bit BLAKE2 digest of the block's serialization:
 # the markup itself would hold up to a few hundred kilobytes an entry); the value holds the block's
-# raw lines, link elements, breadcrumb candidates and metadata elements with elements as their positions in
-# ``block.iter()``. Only a block that is the outermost chrome element, outside any link, <article>
+# raw lines, link elements, breadcrumb candidates and metadata elements with elements as their
+# positions in ``block.iter()``. Only a block that is the outermost chrome element, outside any link, <article>
 # or <main>, is kept: what it yields then depends on its markup alone. Bounded: the least recently used entries go first.
 _ChromeRecord = tuple[tuple[tuple[str, int, float, float, tuple[int, ...], str | None], ...],
                       tuple[tuple[int, tuple[str, ...] | None], ...], tuple[tuple[int, bool], ...], tuple[int, ...]]
@@ -291,7 +292,8 @@ class _Builder:
                 first_crumb: int, first_declared: int) -> None:
         """Keep what reading `block` yielded (its lines, link elements, breadcrumb candidates and
         metadata elements since `first_line`, `first_anchor`, `first_crumb` and `first_declared`)
-        for identical blocks of the next pages. The texts are kept cleaned, the lines that clean to nothing left out."""
+        for identical blocks of the next pages. The texts are kept cleaned, the lines that clean to
+        nothing left out."""
         position = {id(el): i for i, el in enumerate(block.iter())}
         read = self.raw_lines[first_line:]
         texts = clean_texts([raw for raw, *_ in read])
