@@ -51,17 +51,7 @@ for _path in (str(ROOT), str(BENCH)):
     if _path not in sys.path:
         sys.path.insert(0, _path)
 
-from runner import (  # noqa: E402
-    Run,
-    check_crawl,
-    describe,
-    fastest,
-    fmt_rate,
-    pair_ratios,
-    reextract_rate,
-    run_floor,
-    run_project,
-)
+from runner import Run, check_crawl, describe, fastest, fmt_rate, ratio_rows, reextract_rate, run_floor, run_project  # noqa: E402
 from static_site import StaticServer, exit_on_sigterm, render_sample_portal  # noqa: E402
 
 from sample_portal import SamplePortal  # noqa: E402
@@ -128,13 +118,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  note: the floor fetched {floor.pages:,} pages, the full crawl {full.pages:,}")
         rows = []
         if floor is not None:
-            ratio = full.rate / floor.rate
-            rows.append(("profile crawl / floor (crawl clock)", f"{ratio:.2f}", ">= 0.8", ratio >= 0.8))
-            rows.append(("  same, whole processes", f"{full.wall_rate / floor.wall_rate:.2f}", "", None))
-            if len(floors) > 1:
-                rows.append(("  same, median of the alternating pairs", pair_ratios([r for r, _ in fulls], floors), "",
-                             None))
-            rows.append(("  floor, profile crawl: pages/s", f"{fmt_rate(floor.rate)}, {fmt_rate(full.rate)}", "", None))
+            rows += ratio_rows("profile crawl", 0.8, [run for run, _ in fulls], floors)
         if not args.skip_reextract:
             result = run_project("scrapy reextract", ["reextract", "-s", f"ARCHIVE_DB={db}",
                                                       "-s", f"SAMPLE_PORTAL_URL={server.url}"])

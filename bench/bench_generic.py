@@ -71,17 +71,7 @@ for _path in (str(ROOT), str(BENCH)):
         sys.path.insert(0, _path)
 
 from megamenu_portal import MegaMenuPortal  # noqa: E402
-from runner import (  # noqa: E402
-    Run,
-    check_crawl,
-    describe,
-    fastest,
-    fmt_rate,
-    pair_ratios,
-    reextract_rate,
-    run_floor,
-    run_project,
-)
+from runner import Run, check_crawl, describe, fastest, fmt_rate, ratio_rows, reextract_rate, run_floor, run_project  # noqa: E402
 from static_site import StaticServer, exit_on_sigterm  # noqa: E402
 
 REAL_PAGES = ROOT.parent / "shared" / "real-pages"
@@ -137,12 +127,7 @@ def crawl(portal: MegaMenuPortal, site_dir: Path, tmp: Path, args: argparse.Name
         print(f"  note: the floor fetched {floor.pages:,} pages, the generic crawl {full.pages:,} "
               f"(the portal has {total:,})")
     if floor is not None:
-        ratio = full.rate / floor.rate
-        rows.append(("generic crawl / floor (crawl clock)", f"{ratio:.2f}", ">= 0.6", ratio >= 0.6))
-        rows.append(("  same, whole processes", f"{full.wall_rate / floor.wall_rate:.2f}", "", None))
-        if len(floors) > 1:
-            rows.append(("  same, median of the alternating pairs", pair_ratios([r for r, _ in fulls], floors), "", None))
-        rows.append(("  floor, generic: pages/s", f"{fmt_rate(floor.rate)}, {fmt_rate(full.rate)}", "", None))
+        rows += ratio_rows("generic crawl", 0.6, [run for run, _ in fulls], floors)
     rss = max(run.rss_mb for run, _ in fulls)
     rows.append((f"peak RSS of the generic crawl ({full.pages:,} pages)", f"{rss:.0f} MB", "", None))
     return db

@@ -227,13 +227,24 @@ def fastest(runs: list[Run]) -> Run:
     return max(runs, key=lambda r: r.rate)
 
 
-def pair_ratios(crawls: list[Run], floors: list[Run]) -> str:
-    """Each alternating pair's crawl / floor rate, and their median: the fastest of each side can
-    come from different moments of a shared host (floors of one run moved from 448 to 673 pages/s),
-    the runs of a pair are minutes apart."""
-    ratios = sorted(c.rate / f.rate for c, f in zip(crawls, floors, strict=False) if f.rate)
-    if not ratios:
-        return ""
-    middle = len(ratios) // 2
-    med = ratios[middle] if len(ratios) % 2 else (ratios[middle - 1] + ratios[middle]) / 2
-    return f"{med:.2f} ({', '.join(f'{r:.2f}' for r in ratios)})"
+Row = tuple[str, str, str, bool | None]  # (measure, measured, target, met: None when no target)
+
+
+def ratio_rows(name: str, target: float, crawls: list[Run], floors: list[Run]) -> list[Row]:
+    """The table's rows comparing a crawl with its floor (`name`: "generic crawl", say), from the
+    alternating runs of each: the fastest of each side (the target's measure), the same by whole
+    processes, each pair's ratio and their median (the fastest of each side can come from different
+    moments of a shared host: floors of one run moved from 448 to 673 pages/s; a pair's runs are
+    minutes apart), and the two rates."""
+    full, floor = fastest(crawls), fastest(floors)
+    ratio = full.rate / floor.rate
+    rows: list[Row] = [(f"{name} / floor (crawl clock)", f"{ratio:.2f}", f">= {target}", ratio >= target),
+                       ("  same, whole processes", f"{full.wall_rate / floor.wall_rate:.2f}", "", None)]
+    pairs = sorted(c.rate / f.rate for c, f in zip(crawls, floors, strict=False) if f.rate)
+    if len(pairs) > 1:
+        middle = len(pairs) // 2
+        med = pairs[middle] if len(pairs) % 2 else (pairs[middle - 1] + pairs[middle]) / 2
+        rows.append(("  same, median of the alternating pairs", f"{med:.2f} ({', '.join(f'{r:.2f}' for r in pairs)})",
+                     "", None))
+    rows.append((f"  floor, {name}: pages/s", f"{fmt_rate(floor.rate)}, {fmt_rate(full.rate)}", "", None))
+    return rows
