@@ -381,6 +381,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ab-runs", type=int, default=2, help="with --baseline: timed runs a side (default 2)")
     args = parser.parse_args(argv)
     exit_on_sigterm()
+    from crawler.generic.lines import C_WALK
+
+    # Which line walk extraction runs here (crawler/generic/lines.py: the C one when speedups/ is built).
+    walk = "C (speedups/, built)" if C_WALK is not None else "Python (speedups/ not built, or VNGOV_PYTHON_WALK set)"
+    print(f"line walk: {walk}")
     rows: list[tuple[str, str, str, bool | None]] = []
     portal = MegaMenuPortal(args.articles)
     with tempfile.TemporaryDirectory(prefix="bench-generic-") as tmp_name:

@@ -14,11 +14,14 @@ saves walking a site's menus again and never changes an answer (tests/test_chrom
 from __future__ import annotations
 
 import hashlib
+import os
 import re
-from collections.abc import Iterator
+import warnings
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain, islice
+from pathlib import Path
 from typing import Any
 
 from lxml import etree
@@ -144,10 +147,14 @@ class PageText:
     declared: list[Any]
 
 
-def read_page(root: Any) -> PageText:
-    """The page's lines in document order (empty lines dropped) and its link elements."""
+def read_page(root: Any, *, python_walk: bool = False) -> PageText:
+    """The page's lines in document order (empty lines dropped) and its link elements. Walked by
+    the C walk when it is built (`C_WALK`), else, or with `python_walk`, by `_Builder.walk`."""
     builder = _Builder()
-    builder.walk(root)
+    if C_WALK is None or python_walk:
+        builder.walk(root)
+    else:
+        C_WALK(builder, root)
     builder.finish()
     _release_misnamed_chrome(builder.lines, builder.chrome_of)
     return PageText(builder.lines, builder.anchors, builder.crumbs, builder.declared)
@@ -242,6 +249,9 @@ CHROME_BLOCK_MAX_BYTES = 256 * 1024  # a larger block (a misnamed main column, s
 
 
 _UNSEEN: Any = object()
+# A chrome block being read to be recorded: the block, its cache key, and where its lines, link
+# elements, breadcrumb candidates and metadata elements start (`_Builder._record`).
+_Recording = tuple[Any, tuple[bool, bytes], int, int, int, int]
 
 
 def _remember(key: tuple[bool, bytes], record: _ChromeRecord | None) -> None:
@@ -255,6 +265,16 @@ def _remember(key: tuple[bool, bytes], record: _ChromeRecord | None) -> None:
 def forget_chrome_blocks() -> None:
     """Empty the cache of chrome blocks (benchmarks measure a crawl's first reading of a site)."""
     _CHROME_BLOCKS.clear()
+
+
+def chrome_key(block: Any, bold: bool) -> tuple[bool, bytes] | None:
+    """A chrome block's key in `_CHROME_BLOCKS` (None: too large to keep). The C walk keys the
+    same blocks by a digest of its own dump of the block's nodes (walk.pyx `_block_key`)."""
+    # UTF-8, not the default ASCII with character references: a quarter faster.
+    markup = etree.tostring(block, with_tail=False, encoding="utf-8", xml_declaration=False)
+    if len(markup) > CHROME_BLOCK_MAX_BYTES:
+        return None
+    return bool(bold), hashlib.blake2b(markup, digest_size=16).digest()
 
 
 class _Builder:
@@ -275,6 +295,44 @@ class _Builder:
         self.raw_lines: list[tuple[str, Any, float, float, tuple[Any, ...], str | None]] = []
         # The spans of `raw_lines` replayed from a record, whose texts are cleaned already.
         self.clean_spans: list[tuple[int, int]] = []
+        self.recording: _Recording | None = None  # the chrome block being read and recorded
+
+    def skip(self, node: Any, flags: int) -> None:
+        """What counts in a subtree the walk does not enter (scripts, forms' widgets, hidden
+        blocks: only their tails are text). Their link elements are still the page's (a hidden
+        menu's links lead somewhere), and so are their metadata elements (the <head>'s)."""
+        if len(node):
+            self.anchors.extend((a, None) for a in node.iter(*_ANCHOR_TAGS))
+            self.crumbs.append((node, True))
+            self.declared.extend(node.iter(*DECLARED_TAGS))
+        else:
+            # A leaf (every script and style): only itself to ask, here and now, rather than a
+            # subtree search per script.
+            if flags & _F_ANCHOR:
+                self.anchors.append((node, None))
+            if flags & _F_DECLARED:
+                self.declared.append(node)
+            get = node.get
+            if (get("class") or get("id")) and names_breadcrumb(get("class") or "", get("id") or ""):
+                self.crumbs.append((node, False))
+
+    def chrome_block(self, node: Any, key: tuple[bool, bytes] | None) -> bool:
+        """Met the outermost chrome block `node`, whose cache key is `key` (`chrome_key`; None:
+        too large to keep): replay it (True: its subtree is not to be walked) when recorded on an
+        earlier page; record it (`recording`) when met once before (a block met once, such as a
+        main column misnamed as chrome, is never worth recording), else only note it."""
+        if key is None:
+            return False
+        record = _CHROME_BLOCKS.get(key, _UNSEEN)
+        if record is _UNSEEN:
+            _remember(key, None)
+        elif record is None:
+            self.recording = (node, key, len(self.raw_lines), len(self.anchors), len(self.crumbs), len(self.declared))
+        else:
+            _CHROME_BLOCKS[key] = _CHROME_BLOCKS.pop(key)  # used: the newest now
+            self._replay(node, record)
+            return True
+        return False
 
     def _replay(self, block: Any, record: _ChromeRecord) -> None:
         """What reading `block` yields, from the record of an identical block (`_CHROME_BLOCKS`)."""
@@ -305,6 +363,8 @@ class _Builder:
         _remember(key, (lines, anchors, crumbs, declared))
 
     def walk(self, root: Any) -> None:
+        # The reference walk: speedups/vngov_speedups/walk.pyx does the same in C (`C_WALK`), and
+        # tests/test_walk_speedup.py holds the two to the same answers; a change here is made there too.
         # lxml's iterwalk runs the tree walk in C, with no recursion: "start" reads an element's
         # own text in its context, "end" closes its block and reads its tail in its parent's
         # context (a comment or processing instruction only has a tail). The context (the block
@@ -317,15 +377,14 @@ class _Builder:
         link = bold = False
         chrome: tuple[Any, ...] = ()
         stack: list[tuple[Any, bool, bool, tuple[Any, ...], int]] = []
-        parts, hrefs, flush, anchors, crumbs, declared = (self.parts, self.hrefs, self.flush, self.anchors, self.crumbs,
-                                                          self.declared)
+        parts, hrefs, flush, anchors, crumbs, skip = self.parts, self.hrefs, self.flush, self.anchors, self.crumbs, self.skip
         # The open link elements: [element, its slot in `anchors`, where its runs start in `runs`,
         # whether the walk read all its text]; `runs`: the text runs read inside any of them.
         open_anchors: list[list[Any]] = []
         runs: list[str] = []
         walker = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
         skipped = None
-        recording: tuple[Any, tuple[bool, bytes], int, int, int, int] | None = None  # a chrome block being read
+        recording: _Recording | None = None
         for event, node in walker:
             if event == "start":
                 tag = node.tag
@@ -355,25 +414,9 @@ class _Builder:
                                 link = True
                                 hrefs.append(href)
                 if hidden:
-                    # Scripts, forms' widgets, hidden blocks: only their tails count as text. Their
-                    # link elements are still the page's (a hidden menu's links lead somewhere),
-                    # and so are their metadata elements (the <head>'s).
                     walker.skip_subtree()
                     skipped = node
-                    if len(node):
-                        anchors.extend((a, None) for a in node.iter(*_ANCHOR_TAGS))
-                        crumbs.append((node, True))
-                        declared.extend(node.iter(*DECLARED_TAGS))
-                    else:
-                        # A leaf (every script and style): only itself to ask, here and now,
-                        # rather than a subtree search per script.
-                        if flags & _F_ANCHOR:
-                            anchors.append((node, None))
-                        if flags & _F_DECLARED:
-                            declared.append(node)
-                        get = node.get
-                        if (get("class") or get("id")) and names_breadcrumb(get("class") or "", get("id") or ""):
-                            crumbs.append((node, False))
+                    skip(node, flags)
                     for entry in open_anchors:
                         entry[3] = False
                     continue
@@ -383,24 +426,11 @@ class _Builder:
                     owner = node
                     if chrome and not stack[-1][3] and not open_anchors and recording is None \
                             and not _inside_article(node):
-                        # The outermost chrome block: replayed when recorded on an earlier page;
-                        # recorded when met once before (a block met once, such as a main column
-                        # misnamed as chrome, is never worth recording), else only noted.
-                        # UTF-8, not the default ASCII with character references: a quarter faster.
-                        markup = etree.tostring(node, with_tail=False, encoding="utf-8", xml_declaration=False)
-                        if len(markup) <= CHROME_BLOCK_MAX_BYTES:
-                            key = (bool(bold), hashlib.blake2b(markup, digest_size=16).digest())
-                            record = _CHROME_BLOCKS.get(key, _UNSEEN)
-                            if record is _UNSEEN:
-                                _remember(key, None)
-                            elif record is None:
-                                recording = (node, key, len(self.raw_lines), len(anchors), len(crumbs), len(declared))
-                            else:
-                                _CHROME_BLOCKS[key] = _CHROME_BLOCKS.pop(key)  # used: the newest now
-                                self._replay(node, record)
-                                walker.skip_subtree()
-                                skipped = node
-                                continue
+                        if self.chrome_block(node, chrome_key(node, bold)):
+                            walker.skip_subtree()
+                            skipped = node
+                            continue
+                        recording = self.recording
                 if flags & _F_BOLD:
                     bold = True
                 if flags & _F_ANCHOR:
@@ -424,7 +454,7 @@ class _Builder:
                         flush()
                     if recording is not None and recording[0] is node:
                         self._record(*recording)
-                        recording = None
+                        self.recording = recording = None
                     if open_anchors and open_anchors[-1][0] is node:
                         _, slot, first, complete = open_anchors.pop()
                         if complete:
@@ -490,3 +520,30 @@ def ancestors(element: Any, limit: int = 60) -> Iterator[Any]:
 def is_inside(element: Any, container: Any) -> bool:
     # `in` compares lxml elements by identity (they define no equality), in C.
     return container in ancestors(element)
+
+
+# The C twin of `_Builder.walk` (speedups/vngov_speedups/walk.pyx, built on install when there is
+# a C compiler): the same answers, the walk in a fifth to a quarter of the time on the real pages.
+# None when it is not built, when VNGOV_PYTHON_WALK is set, or when the build is older than the
+# source beside it (an edited walk.pyx not rebuilt: `pip install ./speedups` rebuilds it), which is
+# said once, as a warning.
+SPEEDUPS_SOURCE = Path(__file__).resolve().parents[2] / "speedups" / "vngov_speedups" / "walk.pyx"
+
+
+def _load_c_walk() -> Callable[[_Builder, Any], None] | None:
+    if os.environ.get("VNGOV_PYTHON_WALK"):
+        return None
+    try:
+        from vngov_speedups import walk  # (compiled: speedups/, untyped)
+    except ImportError:
+        return None
+    if SPEEDUPS_SOURCE.exists() and hashlib.sha256(SPEEDUPS_SOURCE.read_bytes()).hexdigest() != walk.SOURCE_HASH:
+        warnings.warn(f"the C walk was built from another {SPEEDUPS_SOURCE.name}: using the Python walk "
+                      "(rebuild: pip install ./speedups)", RuntimeWarning, stacklevel=2)
+        return None
+    walk.configure(_TAG_FLAGS, _attribute_verdict, names_breadcrumb, CHROME_BLOCK_MAX_BYTES,
+                   (_F_SKIP, _F_BLOCK, _F_BOLD, _F_ANCHOR, _F_CHROME_TAG, _F_DECLARED), (_F_HIDDEN, _F_CHROME, _F_CRUMB))
+    return walk.walk  # type: ignore[no-any-return,unused-ignore]
+
+
+C_WALK = _load_c_walk()
