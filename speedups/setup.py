@@ -31,6 +31,9 @@ class OptionalBuildExt(build_ext):
         try:
             super().build_extension(ext)
         except Exception as error:  # noqa: BLE001
+            # A failed build must not leave an earlier one (speedups/build/ of a previous install)
+            # to be packaged as if it were this one.
+            Path(self.get_ext_fullpath(ext.name)).unlink(missing_ok=True)
             self._skip(error)
 
     @staticmethod
