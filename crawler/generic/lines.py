@@ -10,6 +10,7 @@ pager and the link list read, and its metadata elements (<meta>, <title>, <link>
 `structured` and the pager read instead of searching the whole tree again. Pure: the one state
 kept between pages is a bounded cache of chrome blocks already read (`_CHROME_BLOCKS`), which only
 saves walking a site's menus again and never changes an answer (tests/test_chrome_reuse.py).
+The walk runs in C where speedups/ is built (`C_WALK`); `_Builder.walk` is its reference.
 """
 from __future__ import annotations
 
@@ -543,7 +544,7 @@ def _load_c_walk() -> Callable[[_Builder, Any], None] | None:
         return None
     walk.configure(_TAG_FLAGS, _attribute_verdict, names_breadcrumb, CHROME_BLOCK_MAX_BYTES,
                    (_F_SKIP, _F_BLOCK, _F_BOLD, _F_ANCHOR, _F_CHROME_TAG, _F_DECLARED), (_F_HIDDEN, _F_CHROME, _F_CRUMB))
-    return walk.walk  # type: ignore[no-any-return,unused-ignore]
+    return walk.walk
 
 
 C_WALK = _load_c_walk()

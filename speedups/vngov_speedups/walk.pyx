@@ -9,8 +9,10 @@ through lxml's properties: about 1.3 microseconds an element, half of a real pag
 here an element that yields nothing costs a few pointer reads, and Python objects are made only
 for what the walk hands on: texts, the elements that own lines, link elements, chrome ancestors,
 breadcrumb candidates and metadata elements, and the attribute values `_attribute_verdict` rules
-on. The rare and complex steps (a subtree skipped, a chrome block replayed or recorded, a line
-closed) call the builder's own Python methods, so they exist once.
+on. The rare and complex steps (a subtree with children skipped, a chrome block replayed or
+recorded) call the builder's own Python methods, so they exist once; the two that run for most
+lines and scripts are twinned here, each named after its Python original (`flush`, and
+`skip_leaf` for `_Builder.skip` of an element without children).
 
 Built by speedups/setup.py against the headers shipped in lxml's wheel (lxml's public C API:
 `elementFactory` gives the one proxy lxml keeps for a node, so identities match the Python walk).
@@ -51,10 +53,6 @@ def configure(dict tag_flags, attribute_verdict, names_breadcrumb, size_t block_
     BLOCK_MAX_BYTES = block_max_bytes
     F_SKIP, F_BLOCK, F_BOLD, F_ANCHOR, F_CHROME_TAG, F_DECLARED = tag_bits
     F_HIDDEN, F_CHROME, F_CRUMB = verdict_bits
-
-
-cdef inline bint _is_text(tree.xmlNode* n) noexcept:
-    return n is not NULL and (n.type == tree.XML_TEXT_NODE or n.type == tree.XML_CDATA_SECTION_NODE)
 
 
 cdef inline tree.xmlNode* _text_or_skip(tree.xmlNode* n) noexcept:
