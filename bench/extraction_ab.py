@@ -39,28 +39,39 @@ ROOT = BENCH.parent
 Page = tuple[str, str, str]  # (url, html, what it is)
 
 
+SPEEDUPS_LIB = ".speedups-lib"  # where a checkout's own C walk is built (see `checkout`)
+
+
 @contextmanager
 def checkout(revision: str) -> Iterator[Path]:
-    """`revision` of this repository in a temporary worktree (removed afterwards)."""
+    """`revision` of this repository in a temporary worktree (removed afterwards). A revision with
+    a speedups/ package gets its own build of it, in the worktree's `SPEEDUPS_LIB` (the one
+    installed in this environment is built from this tree's walk.pyx, and the revision's
+    lines.py would refuse it and run its Python walk)."""
     with tempfile.TemporaryDirectory(prefix="bench-baseline-") as tmp:
         path = Path(tmp) / "tree"
         subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "--quiet", str(path), revision],
                        check=True)
         try:
+            if (path / "speedups" / "setup.py").is_file():
+                print(f"building the C walk of {revision} ...", flush=True)
+                subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target",
+                                str(path / SPEEDUPS_LIB), str(path / "speedups")], check=True)
             yield path
         finally:
             subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(path)], check=False)
 
 
-def _timed(root: Path, pages_file: Path, rounds: int, now: str) -> tuple[list[float], float]:
-    """Each page's best extraction time (seconds) over `rounds`, and the fastest whole round, by
-    the code of checkout `root`."""
+def _timed(root: Path, pages_file: Path, rounds: int, now: str) -> tuple[list[float], float, str]:
+    """Each page's best extraction time (seconds) over `rounds`, the fastest whole round, and
+    which line walk ran ("C" or "Python"), by the code of checkout `root`."""
+    path = [str(root / SPEEDUPS_LIB), str(root)] if (root / SPEEDUPS_LIB).is_dir() else [str(root)]
     with tempfile.NamedTemporaryFile(suffix=".json") as out:
         subprocess.run([sys.executable, str(Path(__file__).resolve()), "--worker", str(pages_file), out.name,
                         "--rounds", str(rounds), "--now", now], cwd=root, check=True,
-                       env={**os.environ, "PYTHONPATH": str(root)})
+                       env={**os.environ, "PYTHONPATH": os.pathsep.join(path)})
         result = json.loads(Path(out.name).read_text())
-        return list(result["pages"]), float(result["round"])
+        return list(result["pages"]), float(result["round"]), str(result["walk"])
 
 
 def compare(label: str, pages: list[Page], baseline: Path, name: str, runs: int = 2,
@@ -75,12 +86,13 @@ def compare(label: str, pages: list[Page], baseline: Path, name: str, runs: int 
     there: list[list[float]] = []
     rounds_here: list[float] = []
     rounds_there: list[float] = []
+    walks: dict[Path, str] = {}
     with tempfile.NamedTemporaryFile(suffix=".pickle") as pages_file:
         pickle.dump(pages, pages_file)
         pages_file.flush()
         for _ in range(runs):
             for times, whole, tree in ((here, rounds_here, ROOT), (there, rounds_there, baseline)):
-                per_page, fastest_round = _timed(tree, Path(pages_file.name), rounds, now)
+                per_page, fastest_round, walks[tree] = _timed(tree, Path(pages_file.name), rounds, now)
                 times.append(per_page)
                 whole.append(fastest_round)
     best_here = [min(times) for times in zip(*here, strict=True)]
@@ -90,7 +102,8 @@ def compare(label: str, pages: list[Page], baseline: Path, name: str, runs: int 
     print(f"{label} against {name}: median {median(best_here) * 1000:.2f} ms here, {median(best_there) * 1000:.2f} ms "
           f"there; per page, this tree takes {ratio:.2f}x the time; a whole round of the {len(pages)} pages "
           f"{min(rounds_here) * 1000:.0f} ms here, {min(rounds_there) * 1000:.0f} ms there ({whole_ratio:.2f}x) "
-          f"(best of {runs} x {rounds} rounds a side, alternating)")
+          f"(best of {runs} x {rounds} rounds a side, alternating; line walk: {walks[ROOT]} here, "
+          f"{walks[baseline]} there)")
     return median(best_here), median(best_there), ratio, whole_ratio
 
 
@@ -125,7 +138,10 @@ def _worker(pages_file: Path, out: Path, rounds: int, now: str) -> None:
             del page  # freed inside the round's clock
         forget_chrome_blocks()  # and whatever the cache kept
         fastest_round = min(fastest_round, time.thread_time() - round_started)
-    out.write_text(json.dumps({"pages": best, "round": fastest_round}))
+    from crawler.generic import lines
+
+    walk = "C" if getattr(lines, "C_WALK", None) is not None else "Python"  # (no C_WALK before speedups/)
+    out.write_text(json.dumps({"pages": best, "round": fastest_round, "walk": walk}))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,6 +6,7 @@ markup nested deeper than Python's recursion limit."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from lxml import etree
@@ -13,6 +14,7 @@ from parsel.selector import create_root_node
 
 from crawler.generic import ARTICLE, GenericPage
 from crawler.generic.page import Link
+from crawler.generic.structured import Structured
 from pipelines.normalize import normalize_datetime
 
 SHELL = """<html><head><title>Trang thông tin điện tử Huyện Mẫu</title>{head}</head><body>
@@ -183,27 +185,30 @@ ODD_METADATA = """<html><head><title>Trang <!-- c --> chủ</title><meta propert
 <link rel="stylesheet" href="/a.css"><link rel="NEXT prefetch" href="/trang-2"><script>var a;</script>
 <script type="application/ld+json">{"@type": "NewsArticle", "author": {"name": "Lê Văn Bình"}}</script></head>
 <body><nav class="menu"><ul><li><a href="/a">A</a><script type="application/ld+json">{"@type": "WebPage"}</script>
-</li><li><meta name="description" content="Trong menu"></li></ul></nav>
-<div style="display:none"><meta name="author" content="Ẩn"><link rel="next" href="/an"><div><title>Ẩn</title></div></div>
+</li><li><meta name="description" content="Trong menu"></li><li><span itemprop="publisher">Cổng TTĐT</span></li></ul></nav>
+<div style="display:none"><meta name="author" content="Ẩn"><link rel="next" href="/an"><div><title>Ẩn</title></div>
+<span itemprop="author">Ẩn danh</span></div><input type="hidden" itemprop="x" value="1">
+<p class="tac-gia" itemprop="author"><b>Trần Thị C</b></p>
 <a href="/b"><script>var b;</script>B</a><svg><title>Biểu tượng</title></svg>
 <form><select><option>1</option><script>var c;</script></select></form>
 <p>Nội dung <meta itemprop="datePublished" content="2024-05-01">bài viết.</p>
 <script type="application/ld+json ">{"@type": "NotJsonLdByItsType"}</script>
 <link rel="next" href=""><link rel="nex t" href="/khong"><link rel="&#160;next" href="/khong-2"><link href="/x" rel="next">
 </body></html>"""
-DECLARED_XPATH = "//meta | //title | //link | //script"
+DECLARED_XPATH = "//meta | //title | //link | //script | //*[@itemprop]"
 REL_NEXT_XPATH = ("//link[contains(concat(' ', normalize-space(translate(@rel, 'NEXT', 'next')), ' '), ' next ')]"
                   "/@href")
 
 
-def _metadata_reading(html: str) -> tuple[list[str], dict[str, str], str | None, list[dict], list[str]]:
+def _metadata_reading(html: str) -> tuple[Any, ...]:
     from crawler.generic.pagination import _rel_next_hrefs
 
     page = GenericPage("http://huyen.example.gov.vn/p.html", html)
     path = page.root.getroottree().getpath
     declared = page.text.declared
+    microdata = {prop: [path(el) for el in found] for prop, found in page.structured._itemprops.items()}
     return ([path(el) for el in declared], page.structured.meta, page.structured.html_title, page.structured.jsonld,
-            list(_rel_next_hrefs(declared)))
+            list(_rel_next_hrefs(declared)), microdata, page.structured.author())
 
 
 @pytest.mark.parametrize("html", [ODD_METADATA, SHELL.format(main=PARAGRAPHS, head="")])
@@ -228,7 +233,12 @@ def test_the_walk_finds_every_metadata_element_as_a_search_of_the_tree_does(html
             meta[key] = el.get("content").strip()
     title = " ".join(" ".join(root.xpath("//title/text()")).split()) or None
     scripts = [json.loads(t) for t in root.xpath("//script[@type = 'application/ld+json']/text()")]
-    expected = (searched, meta, title, [s for s in scripts if "@type" in s], root.xpath(REL_NEXT_XPATH))
+    microdata: dict[str, list[str]] = {}
+    for el in root.xpath("//*[@itemprop]"):
+        microdata.setdefault(el.get("itemprop"), []).append(path(el))
+    author = Structured.read(root)  # (no walk: microdata searched for in the tree)
+    expected = (searched, meta, title, [s for s in scripts if "@type" in s], root.xpath(REL_NEXT_XPATH), microdata,
+                author.author())
     readings = [_metadata_reading(html) for _ in range(3)]  # cold; the menu noted, recorded; replayed
     assert readings == [expected] * 3
     assert replayed  # the third reading replayed the page's chrome (menu, footer) from the cache
@@ -238,3 +248,5 @@ def test_the_walk_finds_every_metadata_element_as_a_search_of_the_tree_does(html
         assert title == "Trang <!-- c --> chủ Ẩn Biểu tượng"  # a <title> holds raw text
         assert [s["@type"] for s in scripts] == ["NewsArticle", "WebPage"]
         assert expected[4] == ["/trang-2", "/an", "", "/x"]
+        assert list(microdata) == ["publisher", "author", "x", "datePublished"]
+        assert len(microdata["author"]) == 2

@@ -88,7 +88,8 @@ ODD = """<html><head><title>T</title><meta property="og:title" content="x"><scri
 <iframe src="/frame">fallback <b>text</b></iframe><map><area href="/area"></map>
 <div role="navigation">role nav <a href="/r">r</a></div><h2 class="header-title">heading</h2>
 <div class="sidebar-content">""" + "long prose sentence in the misnamed column. " * 20 + """</div>
-<p a="1" class="x" class="y">duplicate attributes</p><textarea>in a textarea</textarea>
+<p a="1" class="x" class="y" itemprop="author">duplicate attributes</p>
+<div hidden><i itemprop="name">hidden</i></div><textarea>in a textarea</textarea>
 <table><tr><td>cell 1</td><td>cell <strong>2</strong></td></tr></table><font><font><font>deep</font></font></font>
 </body></html>"""
 
@@ -99,6 +100,25 @@ def test_both_walks_read_odd_markup_alike() -> None:
     assert_same_walks([("http://x.gov.vn/odd.html", ODD), ("http://x.gov.vn/odd2.html", ODD),
                        ("http://x.gov.vn/deep.html", deep), ("http://x.gov.vn/hidden.html", hidden_root),
                        ("http://x.gov.vn/empty.html", ""), ("http://x.gov.vn/c.html", "<!-- only a comment -->")])
+
+
+def test_chrome_record_positions_are_found_alike_in_c() -> None:
+    """The C twins of `_positions` and `_elements_at` (what recording and replaying a chrome block
+    use) count every node ``block.iter()`` yields, comments and processing instructions included,
+    and hand back the very elements asked for."""
+    root = parse_html(ODD + "<div><!-- c --><?pi x?><p>a<b>b</b></p><!-- d --></div>", "http://x.gov.vn/")
+    for block in [root, *root.iter("div", "ul", "p", "article", "table")]:
+        nodes = list(block.iter())
+        shuffled = nodes[::-1][::2] + nodes[1::3]  # any order, repeats
+        assert lines._POSITIONS(block, shuffled) == lines._positions(block, shuffled)
+        wanted = tuple(sorted({nodes.index(node) for node in shuffled}))
+        found = lines._ELEMENTS_AT(block, wanted)
+        assert len(found) == wanted[-1] + 1
+        assert all(found[i] is nodes[i] for i in wanted) and all(found[i] is None for i in set(range(len(found))) - set(wanted))
+    outside = root.find(".//table")
+    with pytest.raises(ValueError, match="outside the block"):
+        lines._POSITIONS(root.find(".//ul"), [outside])
+    assert lines._ELEMENTS_AT(root, ()) == []
 
 
 # Random pages from the markup the walk reasons about: blocks and inlines, links, bold, chrome by
@@ -113,6 +133,7 @@ ATTRIBUTES = st.fixed_dictionaries({}, optional={
     "style": st.sampled_from(["display:none", "font-weight:bold", "color:red"]),
     "hidden": st.just(""),
     "href": st.sampled_from(["/a", "/b", "", "#top"]),
+    "itemprop": st.sampled_from(["name", "author", ""]),
 })
 TEXTS = st.sampled_from(["", " ", "\n  ", "\u00a0", "word", "Tin tức", "a longer line of prose text here", "  x  "])
 

@@ -116,11 +116,12 @@ def _hiding_class(klass: str) -> bool:
 
 
 # A link element of the page (``a``, ``area``, ``iframe``, ``frame``), met by the same walk as the
-# lines: the element, and its text runs as ``itertext()`` yields them, or None when the walk did
-# not read them all (a script or hidden block inside it, an iframe's fallback). A plain tuple: a
-# mega-menu page has hundreds, and a named tuple is several times slower to build. Readers take
-# ``tuple(element.itertext())`` for a None.
-Anchor = tuple[Any, tuple[str, ...] | None]
+# lines: the element, and its text runs as ``itertext()`` yields them. The walk collects them as it
+# reads the text; it asks ``itertext()`` only for a link element whose text it did not read all
+# of (inside a skipped subtree, or holding a script or hidden block), once, for every reader (the
+# pager and the link list both need them). A plain tuple: a mega-menu page has hundreds, and a
+# named tuple is several times slower to build.
+Anchor = tuple[Any, tuple[str, ...]]
 
 
 # An element whose class or id names a breadcrumb, met by the walk: (element, False); or a subtree
@@ -129,18 +130,23 @@ Anchor = tuple[Any, tuple[str, ...] | None]
 # extract_category`) reads these instead of asking every classed element of the page again.
 Crumb = tuple[Any, bool]
 
-# Elements that only say something about the page (never visible text): every one of them, found
-# by the walk wherever it sits (the <head>, a hidden block, the body), in document order. The walk
-# meets them anyway; four XPath searches of the whole tree (``//meta``, ``//title``,
-# ``//script[...]``, ``//link[...]``) asked every element of the page again (3.6 % of a mega-menu
-# page's instructions, 1.5 % of a real page's: docs/benchmarks.md).
+# Elements that say something about the page itself: its metadata elements (never visible text)
+# and the elements of its schema.org microdata (any element with an ``itemprop``), every one of
+# them, found by the walk wherever it sits (the <head>, a hidden block, the body), in document
+# order. The walk meets them anyway; XPath searches of the whole tree (``//meta``, ``//title``,
+# ``//script[...]``, ``//link[...]``, ``//*[@itemprop]``) asked every element of the page again
+# (3.6 % of a mega-menu page's instructions, 1.5 % of a real page's, and the itemprop search
+# another 3 % of a real article's time: docs/benchmarks.md).
 DECLARED_TAGS = ("meta", "title", "link", "script")
+DECLARED_ATTRIBUTE = "itemprop"
+_DECLARED_IN = etree.XPath("descendant-or-self::*[self::meta or self::title or self::link or self::script or @itemprop]")
 
 
 @dataclass(slots=True)
 class PageText:
     """What one walk of the page yields: its lines, its link elements, its breadcrumb candidates
-    (`Crumb`) and its metadata elements (`DECLARED_TAGS`), each in document order."""
+    (`Crumb`) and its metadata elements (`DECLARED_TAGS`, `DECLARED_ATTRIBUTE`), each in
+    document order."""
 
     lines: list[Line]
     anchors: list[Anchor]
@@ -151,7 +157,7 @@ class PageText:
 def read_page(root: Any, *, python_walk: bool = False) -> PageText:
     """The page's lines in document order (empty lines dropped) and its link elements. Walked by
     the C walk when it is built (`C_WALK`), else, or with `python_walk`, by `_Builder.walk`."""
-    builder = _Builder()
+    builder = _Builder(speedups=not python_walk)
     if C_WALK is None or python_walk:
         builder.walk(root)
     else:
@@ -239,11 +245,14 @@ def _attribute_verdict(tag: str, klass: str | None, ident: str | None, role: str
 # page (a mega-menu is most of a page's elements), and reading such a block again gives the same
 # lines and link elements. Keyed by (in bold, a 128-bit BLAKE2 digest of the block's serialization:
 # the markup itself would hold up to a few hundred kilobytes an entry); the value holds the block's
-# raw lines, link elements, breadcrumb candidates and metadata elements with elements as their
-# positions in ``block.iter()``. Only a block that is the outermost chrome element, outside any link, <article>
-# or <main>, is kept: what it yields then depends on its markup alone. Bounded: the least recently used entries go first.
+# cleaned lines, link elements, breadcrumb candidates and metadata elements with elements as their
+# positions in ``block.iter()``, and those positions sorted (what a replay makes proxies for).
+# Only a block that is the outermost chrome element, outside any link, <article> or <main>, is
+# kept: what it yields then depends on its markup alone. Bounded: the least recently used entries
+# go first.
 _ChromeRecord = tuple[tuple[tuple[str, int, float, float, tuple[int, ...], str | None], ...],
-                      tuple[tuple[int, tuple[str, ...] | None], ...], tuple[tuple[int, bool], ...], tuple[int, ...]]
+                      tuple[tuple[int, tuple[str, ...]], ...], tuple[tuple[int, bool], ...], tuple[int, ...],
+                      tuple[int, ...]]
 _CHROME_BLOCKS: dict[tuple[bool, bytes], _ChromeRecord | None] = {}
 CHROME_BLOCKS_MAX = 256  # entries (blocks met once take a few bytes)
 CHROME_BLOCK_MAX_BYTES = 256 * 1024  # a larger block (a misnamed main column, say) is not kept
@@ -278,11 +287,27 @@ def chrome_key(block: Any, bold: bool) -> tuple[bool, bytes] | None:
     return bool(bold), hashlib.blake2b(markup, digest_size=16).digest()
 
 
+def _positions(block: Any, elements: list[Any]) -> list[int]:
+    """The position of each of `elements` in ``block.iter()`` (the C walk's module has a twin
+    that makes no proxy for the block's other nodes: `_POSITIONS`)."""
+    position = {id(el): i for i, el in enumerate(block.iter())}
+    return [position[id(el)] for el in elements]
+
+
+def _elements_at(block: Any, wanted: tuple[int, ...]) -> list[Any]:
+    """A list holding, at each of the positions `wanted`, the element there in ``block.iter()``
+    (here every position is filled; the C twin, `_ELEMENTS_AT`, fills only those asked)."""
+    return list(block.iter())
+
+
 class _Builder:
     """Collects text runs into lines, and the page's link elements with their text, while walking
     the tree once, without recursion (pages nest thousands of unclosed ``<font>`` tags deep)."""
 
-    def __init__(self) -> None:
+    def __init__(self, speedups: bool = True) -> None:
+        # Where the chrome records' positions are worked out: in C when built (`speedups`), else
+        # by the Python reference (`_positions`, `_elements_at`).
+        self.positions, self.elements_at = (_POSITIONS, _ELEMENTS_AT) if speedups else (_positions, _elements_at)
         self.lines: list[Line] = []
         self.parts: list[tuple[str, bool, bool]] = []  # (text, in link, in bold)
         self.owner: Any = None
@@ -303,17 +328,17 @@ class _Builder:
         blocks: only their tails are text). Their link elements are still the page's (a hidden
         menu's links lead somewhere), and so are their metadata elements (the <head>'s)."""
         if len(node):
-            self.anchors.extend((a, None) for a in node.iter(*_ANCHOR_TAGS))
+            self.anchors.extend((a, tuple(a.itertext())) for a in node.iter(*_ANCHOR_TAGS))
             self.crumbs.append((node, True))
-            self.declared.extend(node.iter(*DECLARED_TAGS))
+            self.declared.extend(_DECLARED_IN(node))
         else:
             # A leaf (every script and style): only itself to ask, here and now, rather than a
             # subtree search per script.
             if flags & _F_ANCHOR:
-                self.anchors.append((node, None))
-            if flags & _F_DECLARED:
-                self.declared.append(node)
+                self.anchors.append((node, tuple(node.itertext())))
             get = node.get
+            if flags & _F_DECLARED or get(DECLARED_ATTRIBUTE) is not None:
+                self.declared.append(node)
             if (get("class") or get("id")) and names_breadcrumb(get("class") or "", get("id") or ""):
                 self.crumbs.append((node, False))
 
@@ -337,8 +362,7 @@ class _Builder:
 
     def _replay(self, block: Any, record: _ChromeRecord) -> None:
         """What reading `block` yields, from the record of an identical block (`_CHROME_BLOCKS`)."""
-        elements = list(block.iter())
-        at = elements.__getitem__
+        at = self.elements_at(block, record[4]).__getitem__
         start = len(self.raw_lines)
         self.raw_lines.extend([(raw, at(owner), linked, bold, tuple(map(at, chrome)), href)
                                for raw, owner, linked, bold, chrome, href in record[0]])
@@ -352,16 +376,25 @@ class _Builder:
         """Keep what reading `block` yielded (its lines, link elements, breadcrumb candidates and
         metadata elements since `first_line`, `first_anchor`, `first_crumb` and `first_declared`)
         for identical blocks of the next pages. The texts are kept cleaned, the lines that clean to
-        nothing left out."""
-        position = {id(el): i for i, el in enumerate(block.iter())}
+        nothing left out; this page's raw lines of the block are replaced by their cleaned texts
+        (`finish` does not clean them twice)."""
         read = self.raw_lines[first_line:]
         texts = clean_texts([raw for raw, *_ in read])
-        lines = tuple((text, position[id(owner)], linked, bold, tuple(position[id(c)] for c in chrome), href)
-                      for text, (_, owner, linked, bold, chrome, href) in zip(texts, read, strict=True) if text)
-        anchors = tuple((position[id(el)], pieces) for el, pieces in self.anchors[first_anchor:])
-        crumbs = tuple((position[id(el)], subtree) for el, subtree in self.crumbs[first_crumb:])
-        declared = tuple(position[id(el)] for el in self.declared[first_declared:])
-        _remember(key, (lines, anchors, crumbs, declared))
+        self.raw_lines[first_line:] = [(text, *rest) for text, (_, *rest) in zip(texts, read, strict=True)]
+        self.clean_spans.append((first_line, len(self.raw_lines)))
+        kept = [(text, line) for text, line in zip(texts, read, strict=True) if text]
+        anchors, crumbs = self.anchors[first_anchor:], self.crumbs[first_crumb:]
+        declared = self.declared[first_declared:]
+        # Each element once (a line's owner and chrome ancestors repeat from line to line).
+        elements = list({id(el): el for el in chain((line[1] for _, line in kept), (c for _, line in kept for c in line[4]),
+                                                   (el for el, _ in anchors), (el for el, _ in crumbs), declared)}.values())
+        position = dict(zip(map(id, elements), self.positions(block, elements), strict=True))
+        _remember(key, (tuple((text, position[id(owner)], linked, bold, tuple(position[id(c)] for c in chrome), href)
+                              for text, (_, owner, linked, bold, chrome, href) in kept),
+                        tuple((position[id(el)], pieces) for el, pieces in anchors),
+                        tuple((position[id(el)], subtree) for el, subtree in crumbs),
+                        tuple(position[id(el)] for el in declared),
+                        tuple(sorted(set(position.values())))))
 
     def walk(self, root: Any) -> None:
         # The reference walk: speedups/vngov_speedups/walk.pyx does the same in C (`C_WALK`), and
@@ -404,6 +437,8 @@ class _Builder:
                         hidden = verdict & _F_HIDDEN
                         if verdict & _F_CRUMB:
                             crumbs.append((node, False))
+                    if keys and not hidden and DECLARED_ATTRIBUTE in keys:
+                        self.declared.append(node)
                     if not hidden:
                         if verdict & _F_CHROME or (flags & _F_CHROME_TAG and not _inside_article(node)):
                             chrome = (*chrome, node)
@@ -436,7 +471,7 @@ class _Builder:
                     bold = True
                 if flags & _F_ANCHOR:
                     open_anchors.append([node, len(anchors), len(runs), True])
-                    anchors.append((node, None))  # its place in document order; filled at its end
+                    anchors.append((node, ()))  # its place in document order; filled at its end
                 text = node.text
                 if text:
                     if open_anchors:
@@ -458,8 +493,7 @@ class _Builder:
                         self.recording = recording = None
                     if open_anchors and open_anchors[-1][0] is node:
                         _, slot, first, complete = open_anchors.pop()
-                        if complete:
-                            anchors[slot] = (node, tuple(runs[first:]))
+                        anchors[slot] = (node, tuple(runs[first:]) if complete else tuple(node.itertext()))
                         if not open_anchors:
                             runs.clear()
                     if node is root:
@@ -531,7 +565,8 @@ def is_inside(element: Any, container: Any) -> bool:
 SPEEDUPS_SOURCE = Path(__file__).resolve().parents[2] / "speedups" / "vngov_speedups" / "walk.pyx"
 
 
-def _load_c_walk() -> Callable[[_Builder, Any], None] | None:
+def _load_c_walk() -> Any:
+    """The compiled module (`walk`, `positions`, `elements_at`), configured; or None."""
     if os.environ.get("VNGOV_PYTHON_WALK"):
         return None
     try:
@@ -544,7 +579,10 @@ def _load_c_walk() -> Callable[[_Builder, Any], None] | None:
         return None
     walk.configure(_TAG_FLAGS, _attribute_verdict, names_breadcrumb, CHROME_BLOCK_MAX_BYTES,
                    (_F_SKIP, _F_BLOCK, _F_BOLD, _F_ANCHOR, _F_CHROME_TAG, _F_DECLARED), (_F_HIDDEN, _F_CHROME, _F_CRUMB))
-    return walk.walk
+    return walk
 
 
-C_WALK = _load_c_walk()
+_SPEEDUPS = _load_c_walk()
+C_WALK: Callable[[_Builder, Any], None] | None = _SPEEDUPS.walk if _SPEEDUPS else None
+_POSITIONS: Callable[[Any, list[Any]], list[int]] = _SPEEDUPS.positions if _SPEEDUPS else _positions
+_ELEMENTS_AT: Callable[[Any, tuple[int, ...]], list[Any]] = _SPEEDUPS.elements_at if _SPEEDUPS else _elements_at

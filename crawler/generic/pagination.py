@@ -232,8 +232,6 @@ def _pager_like(anchors: Sequence[Anchor]) -> list[tuple[Any, str]]:
     for element, pieces in anchors:
         if element.tag != "a":
             continue
-        if pieces is None:
-            pieces = tuple(element.itertext())
         label = _short_label(pieces[0] if len(pieces) == 1 else "".join(pieces))
         if label is None:
             continue

@@ -42,16 +42,21 @@ class Structured:
     jsonld: list[dict[str, Any]] = field(default_factory=list)
     html_title: str | None = None
     root: Any = None  # the page's lxml tree (microdata is read from it when asked)
+    # The elements `read` was given (the line walk's `lines.PageText.declared`, which holds the
+    # microdata elements too), or None: then microdata is searched for in `root`.
+    elements: list[Any] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def read(cls, root: Any, elements: Iterable[Any] | None = None) -> Structured:
         """The metadata of the page `root`, read from its <meta>, <title> and <script> elements in
         document order: `elements` when the caller has them (the line walk's
-        `lines.PageText.declared`; other tags in it are passed over), else found here."""
+        `lines.PageText.declared`, which must then hold every element with an ``itemprop`` too;
+        other tags in it are passed over here), else found here."""
         meta: dict[str, str] = {}
         titles: list[str] = []
         scripts: list[str] = []
-        for node in root.iter("meta", "title", "script") if elements is None else elements:
+        nodes = None if elements is None else list(elements)
+        for node in root.iter("meta", "title", "script") if nodes is None else nodes:
             tag = node.tag
             if tag == "meta":
                 get = node.get
@@ -64,7 +69,7 @@ class Structured:
             elif tag == "script" and node.get("type") == JSONLD_TYPE:
                 scripts += _CHILD_TEXTS(node)
         title = clean_text(" ".join(titles)) or None
-        return cls(meta, list(jsonld_from_scripts(scripts)), title, root)
+        return cls(meta, list(jsonld_from_scripts(scripts)), title, root, nodes)
 
     # --- single values -------------------------------------------------------------------
 
@@ -144,8 +149,14 @@ class Structured:
     def _itemprops(self) -> dict[str, list[Any]]:
         """The page's elements by their itemprop value, each list in document order."""
         found: dict[str, list[Any]] = {}
-        for node in _ITEMPROPS(self.root) if self.root is not None else ():
-            found.setdefault(node.get("itemprop"), []).append(node)
+        if self.elements is not None:
+            for node in self.elements:
+                prop = node.get("itemprop")
+                if prop is not None:
+                    found.setdefault(prop, []).append(node)
+        elif self.root is not None:
+            for node in _ITEMPROPS(self.root):
+                found.setdefault(node.get("itemprop"), []).append(node)
         return found
 
     def _microdata(self, prop: str) -> str | None:

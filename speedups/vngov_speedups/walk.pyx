@@ -9,10 +9,12 @@ through lxml's properties: about 1.3 microseconds an element, half of a real pag
 here an element that yields nothing costs a few pointer reads, and Python objects are made only
 for what the walk hands on: texts, the elements that own lines, link elements, chrome ancestors,
 breadcrumb candidates and metadata elements, and the attribute values `_attribute_verdict` rules
-on. The rare and complex steps (a subtree with children skipped, a chrome block replayed or
-recorded) call the builder's own Python methods, so they exist once; the two that run for most
-lines and scripts are twinned here, each named after its Python original (`flush`, and
-`skip_leaf` for `_Builder.skip` of an element without children).
+on. The rare and complex steps (a chrome block replayed or recorded) call the builder's own
+Python methods, so they exist once; the steps that run for most lines, scripts and hidden blocks
+are twinned here, each named after its Python original (`flush`; `skip_leaf` and `skip_subtree`
+for `_Builder.skip` of an element without and with children; `_itertext` for lxml's
+``itertext()``), and so are the two position lookups of the chrome records (`positions` and
+`elements_at`, for `lines._positions` and `lines._elements_at`).
 
 Built by speedups/setup.py against the headers shipped in lxml's wheel (lxml's public C API:
 `elementFactory` gives the one proxy lxml keeps for a node, so identities match the Python walk).
@@ -132,6 +134,16 @@ cdef object _attribute(tree.xmlAttr* a):
     return joined.decode("utf-8")
 
 
+cdef inline bint _has_attribute(tree.xmlNode* n, const char* name) noexcept:
+    """Whether the element has the attribute `name` (no namespace), as ``get(name) is not None``."""
+    cdef tree.xmlAttr* a = n.properties
+    while a is not NULL:
+        if a.ns is NULL and strcmp(<const char*>a.name, name) == 0:
+            return True
+        a = a.next
+    return False
+
+
 cdef inline tree.xmlNode* _item(tree.xmlNode* n) noexcept:
     """The first node from n that the walk visits (an element, comment or processing
     instruction: what lxml's iterwalk yields), or NULL."""
@@ -141,6 +153,41 @@ cdef inline tree.xmlNode* _item(tree.xmlNode* n) noexcept:
         n = n.next
     return NULL
 
+
+
+cdef tuple _itertext(tree.xmlNode* top):
+    """lxml's ``tuple(element.itertext())`` for the element at top: the text of every element
+    of its subtree and the tail of every node below it (elements, comments and processing
+    instructions: a comment's own text is not text), in document order."""
+    cdef list out = []
+    cdef tree.xmlNode* c
+    cdef tree.xmlNode* following
+    cdef object text = _collect(top.children)
+    if text is not None:
+        out.append(text)
+    c = _item(top.children)
+    while c is not NULL:
+        if c.type == tree.XML_ELEMENT_NODE:
+            text = _collect(c.children)
+            if text is not None:
+                out.append(text)
+            following = _item(c.children)
+            if following is not NULL:
+                c = following
+                continue
+        # c is done: its tail, then its next sibling, or its parents' tails until one has one.
+        while c is not top:
+            text = _collect(c.next)
+            if text is not None:
+                out.append(text)
+            following = _item(c.next)
+            if following is not NULL:
+                break
+            c = c.parent
+        if c is top:
+            break
+        c = following
+    return tuple(out)
 
 cdef struct Buffer:
     unsigned char* data
@@ -223,6 +270,71 @@ cdef object _block_key(Buffer* b, tree.xmlNode* block, bint bold):
         return None
     return (bool(bold), blake2b(b.data[:b.size], digest_size=16).digest())
 
+
+
+# A chrome block's elements by their positions in ``block.iter()`` (elements, comments, entity
+# references and processing instructions in document order): how lines._CHROME_BLOCKS records
+# them. lines._Builder asks these two when recording and replaying a block; without them it lists
+# ``block.iter()``, a proxy object for every node of the block (a menu has hundreds).
+cdef inline bint _iterated(tree.xmlNode* n) noexcept:
+    return (n.type == tree.XML_ELEMENT_NODE or n.type == tree.XML_COMMENT_NODE
+            or n.type == tree.XML_ENTITY_REF_NODE or n.type == tree.XML_PI_NODE)
+
+
+cdef inline tree.xmlNode* _following(tree.xmlNode* c, tree.xmlNode* block) noexcept:
+    """The node after c in ``block.iter()``'s order (NULL after the last)."""
+    cdef tree.xmlNode* n
+    if c.type == tree.XML_ELEMENT_NODE:
+        n = c.children
+        while n is not NULL and not _iterated(n):
+            n = n.next
+        if n is not NULL:
+            return n
+    while c is not block:
+        n = c.next
+        while n is not NULL and not _iterated(n):
+            n = n.next
+        if n is not NULL:
+            return n
+        c = c.parent
+    return NULL
+
+
+def positions(_Element block, list elements):
+    """The position of each of `elements` in ``block.iter()`` (ValueError for one not in it)."""
+    cdef dict found = {}
+    cdef Py_ssize_t i = 0, missing
+    cdef tree.xmlNode* c = block._c_node
+    for element in elements:
+        found[<size_t>(<_Element>element)._c_node] = -1
+    missing = len(found)
+    while c is not NULL and missing:
+        key = <size_t>c
+        if key in found:
+            found[key] = i
+            missing -= 1
+        i += 1
+        c = _following(c, block._c_node)
+    if missing:
+        raise ValueError("an element outside the block")
+    return [found[<size_t>(<_Element>element)._c_node] for element in elements]
+
+
+def elements_at(_Element block, tuple wanted):
+    """A list whose item at each of the positions `wanted` (ascending) is the element there in
+    ``block.iter()``; None at the other positions. Proxies are made only for those asked."""
+    cdef Py_ssize_t i = 0, j = 0, count = len(wanted)
+    cdef list out = [None] * ((<Py_ssize_t>wanted[count - 1] + 1) if count else 0)
+    cdef tree.xmlNode* c = block._c_node
+    while c is not NULL and j < count:
+        if i == <Py_ssize_t>wanted[j]:
+            out[i] = cetree.elementFactory(block._doc, c)
+            j += 1
+        i += 1
+        c = _following(c, block._c_node)
+    if j < count:
+        raise ValueError("a position past the block's end")
+    return out
 
 # Tag names are interned by the parser (one pointer per name in a document), so a page's tags are
 # looked up in TAG_FLAGS once each, in a small table keyed by the name's address, kept for one walk.
@@ -309,8 +421,8 @@ cdef class _Walk:
         cdef tree.xmlAttr* a = c.properties
         cdef object klass = None, ident = None
         if flags & F_ANCHOR:
-            self.anchors.append((cetree.elementFactory(self.doc, c), None))
-        if flags & F_DECLARED:
+            self.anchors.append((cetree.elementFactory(self.doc, c), _itertext(c)))
+        if flags & F_DECLARED or _has_attribute(c, b"itemprop"):
             self.declared.append(cetree.elementFactory(self.doc, c))
         while a is not NULL:
             if a.ns is NULL:
@@ -321,6 +433,26 @@ cdef class _Walk:
             a = a.next
         if (klass or ident) and NAMES_BREADCRUMB(klass or "", ident or ""):
             self.crumbs.append((cetree.elementFactory(self.doc, c), False))
+        return 0
+
+    cdef int skip_subtree(self, tree.xmlNode* top) except -1:
+        """lines._Builder.skip for an element with children (a hidden menu, the <head>): its link
+        elements with their texts, itself as a subtree to search for a breadcrumb, its metadata
+        elements; without a proxy for the subtree's other nodes."""
+        cdef list declared = []
+        cdef tree.xmlNode* c = top
+        cdef int flags
+        cdef object block = cetree.elementFactory(self.doc, top)
+        while c is not NULL:
+            if c.type == tree.XML_ELEMENT_NODE:
+                flags = self._tag(c)
+                if flags & F_ANCHOR:
+                    self.anchors.append((cetree.elementFactory(self.doc, c), _itertext(c)))
+                if flags & F_DECLARED or _has_attribute(c, b"itemprop"):
+                    declared.append(cetree.elementFactory(self.doc, c))
+            c = _following(c, top)
+        self.crumbs.append((block, True))
+        self.declared.extend(declared)
         return 0
 
     cdef int _tag(self, tree.xmlNode* c) except -1:
@@ -400,7 +532,7 @@ cdef class _Walk:
         cdef tree.xmlAttr* role = NULL
         cdef tree.xmlAttr* style = NULL
         cdef tree.xmlAttr* href = NULL
-        cdef bint has_hidden = False
+        cdef bint has_hidden = False, has_itemprop = False
         cdef const char* name
         cdef object node = None, value
         if not hidden:
@@ -420,6 +552,8 @@ cdef class _Walk:
                         has_hidden = True
                     elif href is NULL and strcmp(name, b"href") == 0:
                         href = a
+                    elif strcmp(name, b"itemprop") == 0:
+                        has_itemprop = True
                 a = a.next
             if klass is not NULL or ident is not NULL or role is not NULL or style is not NULL or has_hidden:
                 verdict = ATTRIBUTE_VERDICT(self.tag, _attribute(klass) if klass is not NULL else None,
@@ -430,6 +564,10 @@ cdef class _Walk:
                 if verdict & F_CRUMB:
                     node = cetree.elementFactory(self.doc, c)
                     self.crumbs.append((node, False))
+            if has_itemprop and not hidden:  # (a microdata element: lines.DECLARED_ATTRIBUTE)
+                if node is None:
+                    node = cetree.elementFactory(self.doc, c)
+                self.declared.append(node)
             if not hidden:
                 if verdict & F_CHROME or (flags & F_CHROME_TAG and not _inside_article(c)):
                     if node is None:
@@ -443,7 +581,7 @@ cdef class _Walk:
             if _item(c.children) is NULL:  # lxml's len() counts these children
                 self.skip_leaf(c, flags)
             else:
-                self.builder.skip(cetree.elementFactory(self.doc, c), flags)
+                self.skip_subtree(c)
             for entry in self.open_anchors:
                 entry[3] = False
             return False
@@ -472,7 +610,7 @@ cdef class _Walk:
             if node is None:
                 node = cetree.elementFactory(self.doc, c)
             self.open_anchors.append([node, len(self.anchors), len(self.runs), True])
-            self.anchors.append((node, None))
+            self.anchors.append((node, ()))  # its place in document order; filled at its end
         if _text_or_skip(c.children) is not NULL:
             self._text(c.children)
         return True
@@ -494,8 +632,7 @@ cdef class _Walk:
             self.recording = NULL
         if self.open_anchors and (<_Element>self.open_anchors[-1][0])._c_node is c:
             node, slot, first, complete = self.open_anchors.pop()
-            if complete:
-                self.anchors[slot] = (node, tuple(self.runs[first:]))
+            self.anchors[slot] = (node, tuple(self.runs[first:]) if complete else _itertext(c))
             if not self.open_anchors:
                 self.runs.clear()
         return 0
