@@ -128,7 +128,13 @@ class PageDocument:
                 # Headlines of the page's own lists, not of its menus and side boxes.
                 headlines = {line.href for line in self.lines
                              if line.href and not line.chrome and is_headline_link(line)}
-            yield Link(target[0], _collapse(pieces[0] if len(pieces) == 1 else " ".join(pieces)), target[1] in headlines)
+            yield _new_link(Link, (target[0], _collapse(pieces[0] if len(pieces) == 1 else " ".join(pieces)),
+                                   target[1] in headlines))
+
+
+# A `Link` built as ``namedtuple._make`` builds one, without its Python-level ``__new__`` (a
+# mega-menu page makes hundreds).
+_new_link = tuple.__new__
 
 
 @lru_cache(maxsize=16384)  # a site's menus repeat the same link texts on every page; pure

@@ -30,7 +30,7 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import urljoin
 
-from crawler.generic.lines import Line, ancestors, class_text, class_tokens, is_inside
+from crawler.generic.lines import Line, ancestors, class_text, class_tokens, line_ancestors
 from crawler.generic.urls import canonicalize_url
 from pipelines import vocab
 from pipelines.normalize import fold_for_search, normalize_datetime, normalize_view_count
@@ -165,7 +165,7 @@ def _text_first(lines: list[Line], refs: Sequence[str], page_url: str) -> Layout
     if layout.container is None:
         return layout
     # (`not chrome` first: is_content says no to chrome lines, and a mega-menu page has hundreds.)
-    inside = [ln for ln in lines if not ln.chrome and is_content(ln) and is_inside(ln.owner, layout.container)]
+    inside = [ln for ln in lines if not ln.chrome and is_content(ln) and layout.container in line_ancestors(ln)]
     if not inside:
         return layout
     layout.title, layout.title_kind = find_title(lines, inside[0].index, refs, page_url)
@@ -295,7 +295,7 @@ def best_container(lines: list[Line]) -> Any:
     scores: dict[Any, float] = {}
     for line in lines:
         if not line.chrome and is_content(line) and line.tag not in ("h1", "h2"):
-            for weight, element in zip(_SCORE_WEIGHTS, ancestors(line.owner, len(_SCORE_WEIGHTS)), strict=False):
+            for weight, element in zip(_SCORE_WEIGHTS, line_ancestors(line), strict=False):
                 scores[element] = scores.get(element, 0.0) + line.chars * weight
     if not scores:
         return None
@@ -311,7 +311,7 @@ def _link_density(lines: list[Line], candidates: dict[Any, float]) -> dict[Any, 
     for line in lines:
         if line.chrome:
             continue
-        for element in ancestors(line.owner):
+        for element in line_ancestors(line):
             if element in candidates:
                 acc = totals.setdefault(element, [0.0, 0.0])
                 acc[0] += line.chars
@@ -377,7 +377,7 @@ def _bold_title(lines: list[Line], before: int) -> Line | None:
 def _heading_kind(line: Line) -> str | None:
     if line.tag in ("h1", "h2", "h3", "h4"):
         return line.tag
-    for element in ancestors(line.owner, 2):
+    for element in line_ancestors(line)[:2]:
         if any(t in class_text(element) for t in vocab.TITLE_TOKENS):
             return "class"
     return None
@@ -404,7 +404,7 @@ def _span(lines: list[Line], container: Any, start: int) -> tuple[int | None, in
     neighbouring content lines until a breaker."""
     own: list[int] = []
     for line in lines[start:]:
-        if is_inside(line.owner, container):
+        if container in line_ancestors(line):
             if own and (vocab.is_end_marker(line.text) or _starts_list(lines, line.index)):
                 break
             if is_content(line):
@@ -461,7 +461,7 @@ def _fill_regions(layout: Layout, start: int, first: int, last: int) -> None:
         lo = max(0, layout.title.index - PRE_TITLE_LINES)
         row = {ln.index for ln in above_title(lines, layout.title.index)}
         layout.before_title = [ln for ln in lines[lo:layout.title.index]
-                               if ln.index in row or (not ln.chrome and is_inside(ln.owner, region) and ln.link_ratio < 0.5)]
+                               if ln.index in row or (not ln.chrome and region in line_ancestors(ln) and ln.link_ratio < 0.5)]
 
 
 _ITEM_CELLS = frozenset({"td", "li", "dd"})
@@ -505,6 +505,6 @@ def headline_groups(lines: list[Line]) -> dict[str, int]:
     groups: dict[str, int] = {}
     for line in lines:
         if not line.chrome and is_headline_link(line):
-            shape = "/".join(f"{el.tag}.{el.get('class', '')}" for el in ancestors(line.owner, 2))
+            shape = "/".join(f"{el.tag}.{el.get('class', '')}" for el in line_ancestors(line)[:2])
             groups[shape] = groups.get(shape, 0) + 1
     return groups

@@ -19,7 +19,7 @@ import os
 import re
 import warnings
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import chain, islice
 from pathlib import Path
@@ -58,6 +58,9 @@ class Line:
     # them of the same lines hundreds of times a page (pure answers; chrome is settled by then).
     content: bool | None = None
     headline: bool | None = None
+    # The owner and its ancestors (`line_ancestors`), read once: layout walks them for every line
+    # several times (the main block's scores, link density, containment).
+    ancestry: tuple[Any, ...] | None = field(default=None, compare=False, repr=False)
 
     @property
     def chars(self) -> int:
@@ -555,6 +558,14 @@ def ancestors(element: Any, limit: int = 60) -> Iterator[Any]:
 def is_inside(element: Any, container: Any) -> bool:
     # `in` compares lxml elements by identity (they define no equality), in C.
     return container in ancestors(element)
+
+
+def line_ancestors(line: Line) -> tuple[Any, ...]:
+    """`ancestors` of the line's owner, kept on the line (`Line.ancestry`)."""
+    chain = line.ancestry
+    if chain is None:
+        chain = line.ancestry = tuple(ancestors(line.owner))
+    return chain
 
 
 # The C twin of `_Builder.walk` (speedups/vngov_speedups/walk.pyx, built on install when there is

@@ -230,17 +230,27 @@ def _pager_like(anchors: Sequence[Anchor]) -> list[tuple[Any, str]]:
     hundreds of anchors, and the tests on their texts are cached across pages."""
     out: list[tuple[Any, str]] = []
     for element, pieces in anchors:
-        if element.tag != "a":
+        said = _text_says(pieces[0] if len(pieces) == 1 else "".join(pieces))
+        if said is None or element.tag != "a":
             continue
-        label = _short_label(pieces[0] if len(pieces) == 1 else "".join(pieces))
-        if label is None:
-            continue
+        label, by_label, short = said
         if not label:
             label = clean_text(element.get("title") or element.get("aria-label") or "")
-        by_label, short = _label_says_pager(label)
+            by_label, short = _label_says_pager(label)
         if by_label or element.get("rel") or (short and _next_class(element.get("class") or "")):
             out.append((element, label))
     return out
+
+
+@lru_cache(maxsize=16384)  # menu and pager texts repeat on every page of a site; pure
+def _text_says(raw: str) -> tuple[str, bool, bool] | None:
+    """What an anchor's text says (`_pager_like`): None when it is too long for a pager label,
+    else its label and what `_label_says_pager` says of it (an empty label: the anchor's title
+    or aria-label is read instead)."""
+    if len(raw) > MAX_PAGER_LABEL_CHARS and len(raw.strip()) > MAX_PAGER_LABEL_CHARS:
+        return None
+    label = clean_text(raw)
+    return (label, *_label_says_pager(label)) if label else ("", False, False)
 
 
 @lru_cache(maxsize=4096)  # a site's anchors repeat a few classes; pure
@@ -254,13 +264,6 @@ def _label_says_pager(label: str) -> tuple[bool, bool]:
     label, a lone-next label), and whether it is short enough for a ``next`` class to count."""
     by_label, short = _next_label(label)
     return _label_kind(label)[0] is not None or by_label is not None, short
-
-
-@lru_cache(maxsize=16384)  # menu and pager texts repeat on every page of a site; pure
-def _short_label(raw: str) -> str | None:
-    if len(raw) > MAX_PAGER_LABEL_CHARS and len(raw.strip()) > MAX_PAGER_LABEL_CHARS:
-        return None
-    return clean_text(raw)
 
 
 def _candidate(anchor: Any, page_url: str, label: str) -> PagerLink | None:
