@@ -8,6 +8,7 @@ counts, >= 85 % exact authors, clean bodies, and no row that is not an article.
 """
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 import subprocess
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from crawler.generic import lines
 from sample_portal import SAMPLE_SITES, SamplePortalServer
 from tests.conftest import REPO_ROOT
 from tests.generic_sites import PORTALS, generic_crawl_command, serve
@@ -124,6 +126,30 @@ def test_page_limit_bounds_the_crawl(tmp_path: Path) -> None:
         fetched = [r for r in server.requests if r.path != "/robots.txt"]
     assert len(fetched) == 5
     assert "reached its page limit (5)" in result.stderr
+
+
+def test_the_crawl_says_when_its_line_walk_runs_in_python(tmp_path: Path) -> None:
+    """Without the C walk (here: a vngov_speedups package without its compiled module, as a
+    machine without a C compiler installs it) the crawl runs, archives, and warns."""
+    empty = tmp_path / "lib" / "vngov_speedups"
+    empty.mkdir(parents=True)
+    (empty / "__init__.py").write_text("")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path / "lib"), str(REPO_ROOT)])}
+    env.pop("VNGOV_PYTHON_WALK", None)
+    with serve("wordpress") as (server, site):
+        result = subprocess.run(generic_crawl_command(server.url + site.home, str(tmp_path / "a.db"), "-a",
+                                                      "max_pages=15"), cwd=REPO_ROOT, capture_output=True, text=True,
+                                timeout=240, env=env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    with sqlite3.connect(tmp_path / "a.db") as db:
+        assert db.execute("select count(*) from articles").fetchone()[0] > 0
+    assert re.search(r"WARNING: Generic extraction: the line walk runs in Python, slower \(same answers\).*"
+                     r"pip install \./speedups", result.stderr), result.stderr[-3000:]
+    if lines.C_WALK is not None:  # and where it is built, a crawl says so (not as a warning)
+        with serve("wordpress") as (server, site):
+            result = crawl(server.url + site.home, tmp_path / "b.db", "-a", "max_pages=15")
+        assert result.returncode == 0, result.stderr[-3000:]
+        assert "INFO: Generic extraction: the line walk runs in C (speedups/)" in result.stderr, result.stderr[-3000:]
 
 
 def test_depth_zero_fetches_only_the_start_page(tmp_path: Path) -> None:

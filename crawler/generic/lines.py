@@ -593,6 +593,19 @@ def _load_c_walk() -> Any:
     return walk
 
 
+def walk_note() -> tuple[bool, str]:
+    """Which line walk this process runs, for a crawl's log: (whether it deserves a warning, the
+    note). A machine without a C compiler installs without the C walk, silently under
+    ``pip install -q``: a slower crawl with nothing said is what the warning is for."""
+    if C_WALK is not None:
+        return False, "Generic extraction: the line walk runs in C (speedups/)"
+    if os.environ.get("VNGOV_PYTHON_WALK"):
+        return False, "Generic extraction: the line walk runs in Python (VNGOV_PYTHON_WALK is set)"
+    return True, ("Generic extraction: the line walk runs in Python, slower (same answers): the C walk is not "
+                  "built here, or was built from another walk.pyx; pip install ./speedups (needs a C compiler "
+                  "and Python's headers)")
+
+
 _SPEEDUPS = _load_c_walk()
 C_WALK: Callable[[_Builder, Any], None] | None = _SPEEDUPS.walk if _SPEEDUPS else None
 _POSITIONS: Callable[[Any, list[Any]], list[int]] = _SPEEDUPS.positions if _SPEEDUPS else _positions

@@ -27,6 +27,7 @@ from scrapy.http import TextResponse
 
 from crawler import settings as defaults  # the one place for defaults
 from crawler.generic import ARTICLE, LISTING, GenericPage, Link, canonicalize_url, same_site, trap_reason
+from crawler.generic.lines import walk_note
 from crawler.generic.pagination import current_page, next_link
 from crawler.generic.urls import article_url_hint
 from crawler.items import FailureItem, article_item
@@ -85,6 +86,8 @@ class GenericCrawlMixin:
                                         self.settings.getint("PORTAL_GENERIC_MAX_PAGES", DEFAULT_MAX_PAGES))
         self.generic_max_depth = _limit(self.generic_limit_args["max_depth"],
                                         self.settings.getint("PORTAL_GENERIC_MAX_DEPTH", DEFAULT_MAX_DEPTH))
+        slower, note = walk_note()
+        (self.logger.warning if slower else self.logger.info)(note)
         self.logger.info("Generic crawl of %s [%s] from %s: at most %d pages, link depth %d", site.host, site.slug,
                          site.start_urls[0], self.generic_max_pages, self.generic_max_depth)
         stats = self.crawler.stats
