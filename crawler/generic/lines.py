@@ -562,10 +562,10 @@ def is_inside(element: Any, container: Any) -> bool:
 
 def line_ancestors(line: Line) -> tuple[Any, ...]:
     """`ancestors` of the line's owner, kept on the line (`Line.ancestry`)."""
-    chain = line.ancestry
-    if chain is None:
-        chain = line.ancestry = tuple(ancestors(line.owner))
-    return chain
+    found = line.ancestry
+    if found is None:
+        found = line.ancestry = tuple(ancestors(line.owner))
+    return found
 
 
 # The C twin of `_Builder.walk` (speedups/vngov_speedups/walk.pyx, built on install when there is

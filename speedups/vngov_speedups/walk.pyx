@@ -154,7 +154,6 @@ cdef inline tree.xmlNode* _item(tree.xmlNode* n) noexcept:
     return NULL
 
 
-
 cdef tuple _itertext(tree.xmlNode* top):
     """lxml's ``tuple(element.itertext())`` for the element at top: the text of every element
     of its subtree and the tail of every node below it (elements, comments and processing
@@ -188,6 +187,7 @@ cdef tuple _itertext(tree.xmlNode* top):
             break
         c = following
     return tuple(out)
+
 
 cdef struct Buffer:
     unsigned char* data
@@ -271,7 +271,6 @@ cdef object _block_key(Buffer* b, tree.xmlNode* block, bint bold):
     return (bool(bold), blake2b(b.data[:b.size], digest_size=16).digest())
 
 
-
 # A chrome block's elements by their positions in ``block.iter()`` (elements, comments, entity
 # references and processing instructions in document order): how lines._CHROME_BLOCKS records
 # them. lines._Builder asks these two when recording and replaying a block; without them it lists
@@ -306,7 +305,7 @@ def positions(_Element block, list elements):
     cdef Py_ssize_t i = 0, missing
     cdef tree.xmlNode* c = block._c_node
     for element in elements:
-        found[<size_t>(<_Element>element)._c_node] = -1
+        found[<size_t>(<_Element?>element)._c_node] = -1
     missing = len(found)
     while c is not NULL and missing:
         key = <size_t>c
@@ -335,6 +334,7 @@ def elements_at(_Element block, tuple wanted):
     if j < count:
         raise ValueError("a position past the block's end")
     return out
+
 
 # Tag names are interned by the parser (one pointer per name in a document), so a page's tags are
 # looked up in TAG_FLAGS once each, in a small table keyed by the name's address, kept for one walk.
