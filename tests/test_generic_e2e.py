@@ -2,7 +2,7 @@
 portals of families it was not written for, and against the bundled sample portals (SharePoint
 with its postback pagination, new Hà Tĩnh, NukeViet in windows-1258), whose profiles it ignores.
 
-Prints the acceptance figures (run with ``-s`` to see them) and asserts their floors over all
+Prints the acceptance figures (run with ``-n 0 -s`` to see them) and asserts their floors over all
 test portals: >= 95 % of articles found, >= 95 % exact titles, publication times and view
 counts, >= 85 % exact authors, clean bodies, and no row that is not an article.
 """
