@@ -142,7 +142,9 @@ Crumb = tuple[Any, bool]
 # another 3 % of a real article's time: docs/benchmarks.md).
 DECLARED_TAGS = ("meta", "title", "link", "script")
 DECLARED_ATTRIBUTE = "itemprop"
-_DECLARED_IN = etree.XPath("descendant-or-self::*[self::meta or self::title or self::link or self::script or @itemprop]")
+# Those of a subtree, in document order (what the walk collects where it does not go).
+_DECLARED_IN = etree.XPath("descendant-or-self::*[{}]".format(
+    " or ".join([*(f"self::{tag}" for tag in DECLARED_TAGS), f"@{DECLARED_ATTRIBUTE}"])))
 
 
 @dataclass(slots=True)
@@ -589,7 +591,8 @@ def _load_c_walk() -> Any:
                       "(rebuild: pip install ./speedups)", RuntimeWarning, stacklevel=2)
         return None
     walk.configure(_TAG_FLAGS, _attribute_verdict, names_breadcrumb, CHROME_BLOCK_MAX_BYTES,
-                   (_F_SKIP, _F_BLOCK, _F_BOLD, _F_ANCHOR, _F_CHROME_TAG, _F_DECLARED), (_F_HIDDEN, _F_CHROME, _F_CRUMB))
+                   (_F_SKIP, _F_BLOCK, _F_BOLD, _F_ANCHOR, _F_CHROME_TAG, _F_DECLARED), (_F_HIDDEN, _F_CHROME, _F_CRUMB),
+                   DECLARED_ATTRIBUTE)
     return walk
 
 

@@ -42,13 +42,16 @@ cdef object ATTRIBUTE_VERDICT = None, NAMES_BREADCRUMB = None
 cdef size_t BLOCK_MAX_BYTES = 0
 cdef int F_SKIP = 0, F_BLOCK = 0, F_BOLD = 0, F_ANCHOR = 0, F_CHROME_TAG = 0, F_DECLARED = 0
 cdef int F_HIDDEN = 0, F_CHROME = 0, F_CRUMB = 0
+cdef bytes DECLARED_NAME = b""  # lines.DECLARED_ATTRIBUTE: an element with it is a metadata element
 
 
-def configure(dict tag_flags, attribute_verdict, names_breadcrumb, size_t block_max_bytes, tag_bits, verdict_bits):
+def configure(dict tag_flags, attribute_verdict, names_breadcrumb, size_t block_max_bytes, tag_bits, verdict_bits,
+              str declared_attribute):
     """tag_bits: (skip, block, bold, anchor, chrome tag, declared); verdict_bits: (hidden, chrome,
-    crumb), the values of lines.py's `_F_*` constants."""
+    crumb), the values of lines.py's `_F_*` constants; declared_attribute: lines.DECLARED_ATTRIBUTE."""
     global TAG_FLAGS, ATTRIBUTE_VERDICT, NAMES_BREADCRUMB, BLOCK_MAX_BYTES, F_SKIP, F_BLOCK, F_BOLD, F_ANCHOR, F_CHROME_TAG, F_DECLARED
-    global F_HIDDEN, F_CHROME, F_CRUMB
+    global F_HIDDEN, F_CHROME, F_CRUMB, DECLARED_NAME
+    DECLARED_NAME = declared_attribute.encode("utf-8")
     TAG_FLAGS = tag_flags
     ATTRIBUTE_VERDICT = attribute_verdict
     NAMES_BREADCRUMB = names_breadcrumb
@@ -422,7 +425,7 @@ cdef class _Walk:
         cdef object klass = None, ident = None
         if flags & F_ANCHOR:
             self.anchors.append((cetree.elementFactory(self.doc, c), _itertext(c)))
-        if flags & F_DECLARED or _has_attribute(c, b"itemprop"):
+        if flags & F_DECLARED or _has_attribute(c, DECLARED_NAME):
             self.declared.append(cetree.elementFactory(self.doc, c))
         while a is not NULL:
             if a.ns is NULL:
@@ -448,7 +451,7 @@ cdef class _Walk:
                 flags = self._tag(c)
                 if flags & F_ANCHOR:
                     self.anchors.append((cetree.elementFactory(self.doc, c), _itertext(c)))
-                if flags & F_DECLARED or _has_attribute(c, b"itemprop"):
+                if flags & F_DECLARED or _has_attribute(c, DECLARED_NAME):
                     declared.append(cetree.elementFactory(self.doc, c))
             c = _following(c, top)
         self.crumbs.append((block, True))
@@ -532,7 +535,7 @@ cdef class _Walk:
         cdef tree.xmlAttr* role = NULL
         cdef tree.xmlAttr* style = NULL
         cdef tree.xmlAttr* href = NULL
-        cdef bint has_hidden = False, has_itemprop = False
+        cdef bint has_hidden = False, has_declared = False
         cdef const char* name
         cdef object node = None, value
         if not hidden:
@@ -552,8 +555,8 @@ cdef class _Walk:
                         has_hidden = True
                     elif href is NULL and strcmp(name, b"href") == 0:
                         href = a
-                    elif strcmp(name, b"itemprop") == 0:
-                        has_itemprop = True
+                    elif strcmp(name, DECLARED_NAME) == 0:
+                        has_declared = True
                 a = a.next
             if klass is not NULL or ident is not NULL or role is not NULL or style is not NULL or has_hidden:
                 verdict = ATTRIBUTE_VERDICT(self.tag, _attribute(klass) if klass is not NULL else None,
@@ -564,7 +567,7 @@ cdef class _Walk:
                 if verdict & F_CRUMB:
                     node = cetree.elementFactory(self.doc, c)
                     self.crumbs.append((node, False))
-            if has_itemprop and not hidden:  # (a microdata element: lines.DECLARED_ATTRIBUTE)
+            if has_declared and not hidden:  # (a microdata element)
                 if node is None:
                     node = cetree.elementFactory(self.doc, c)
                 self.declared.append(node)
